@@ -1,0 +1,155 @@
+//! Serving a built shell and its remotes from one origin (`--static-dir`).
+//!
+//! Content-hashed files are cached forever; `index.html` and JSON manifests are revalidated on every use, so a
+//! remote redeployed under a new hash is picked up at the next navigation. Only navigations fall back to
+//! `index.html`: a missing `.js`, `.wasm` or `.json` is a real 404, never an HTML page with the wrong type.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use tower::ServiceExt;
+use tower::service_fn;
+use tower_http::services::ServeDir;
+
+use crate::problem::ApiError;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// A service serving `dir`, with cache headers and the navigation-only SPA fallback.
+pub fn service(dir: &Path) -> MethodRouter<std::sync::Arc<crate::server::AppState>> {
+    let index = dir.join("index.html");
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true)
+        .fallback(service_fn(move |request: Request| {
+            spa_fallback(index.clone(), request)
+        }));
+    axum::routing::any_service(service_fn(move |request: Request| {
+        let files = files.clone();
+        async move {
+            let path = request.uri().path().to_owned();
+            let mut response = files
+                .oneshot(request)
+                .await
+                .map(IntoResponse::into_response)?;
+            let cache = if response.status().is_success() && is_content_hashed(&path) {
+                IMMUTABLE
+            } else {
+                REVALIDATE
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            Ok::<_, Infallible>(response)
+        }
+    }))
+}
+
+async fn spa_fallback(index: PathBuf, request: Request) -> Result<Response, Infallible> {
+    if !is_navigation(&request) {
+        return Ok(ApiError::NotFound.into_response());
+    }
+    Ok(match tokio::fs::read(&index).await {
+        Ok(html) => {
+            let mut response = Response::new(Body::from(html));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!("could not read {}: {error}", index.display());
+            (
+                StatusCode::NOT_FOUND,
+                "index.html is missing from the static directory",
+            )
+                .into_response()
+        }
+    })
+}
+
+/// A browser navigating to an app route, as opposed to a script, module, wasm or data fetch.
+fn is_navigation(request: &Request) -> bool {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return false;
+    }
+    let last_segment = request.uri().path().rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        return false;
+    }
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    };
+    match header("sec-fetch-mode") {
+        "" => header("accept").contains("text/html"),
+        mode => mode == "navigate",
+    }
+}
+
+/// Whether a file name carries a content hash (16 or more hex digits between separators), like Trunk's output.
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split(['-', '.', '_'])
+        .any(|part| part.len() >= 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_and_remote_outputs_count_as_hashed() {
+        assert!(is_content_hashed("/shell-4f2a9c0b1d3e5f67_bg.wasm"));
+        assert!(is_content_hashed(
+            "/remotes/orders/remote_orders-0123456789abcdef.js"
+        ));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/remotes.json"));
+        assert!(!is_content_hashed("/remotes/orders/remote.json"));
+    }
+
+    fn request(path: &str, headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_navigations_to_extensionless_paths_fall_back() {
+        assert!(is_navigation(&request(
+            "/orders/3",
+            &[("sec-fetch-mode", "navigate")]
+        )));
+        assert!(is_navigation(&request(
+            "/dashboard",
+            &[("accept", "text/html,*/*")]
+        )));
+        assert!(!is_navigation(&request(
+            "/missing.js",
+            &[("sec-fetch-mode", "navigate")]
+        )));
+        assert!(!is_navigation(&request(
+            "/remote.wasm",
+            &[("accept", "text/html")]
+        )));
+        assert!(!is_navigation(&request(
+            "/dashboard",
+            &[("sec-fetch-mode", "cors"), ("accept", "text/html")]
+        )));
+        assert!(!is_navigation(&request("/dashboard", &[])));
+    }
+}

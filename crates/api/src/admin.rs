@@ -26,16 +26,12 @@ pub struct AdminUserView {
 }
 
 /// `GET /api/admin/users`: the users of the caller's tenant.
-pub async fn users(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<UserList>, ApiError> {
+pub async fn users(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<UserList>, ApiError> {
     caller.require_role(ADMIN_ROLE)?;
-    let records: Vec<UserRecord> =
-        sqlx::query_as("SELECT * FROM users WHERE tenant = ?1 ORDER BY username")
-            .bind(&caller.0.tenant)
-            .fetch_all(&state.pool)
-            .await?;
+    let records: Vec<UserRecord> = sqlx::query_as("SELECT * FROM users WHERE tenant = ?1 ORDER BY username")
+        .bind(&caller.0.tenant)
+        .fetch_all(&state.pool)
+        .await?;
     let users = records
         .into_iter()
         .map(|user| AdminUserView {

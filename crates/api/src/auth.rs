@@ -54,9 +54,7 @@ pub struct IdentityResponse {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    let elapsed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -69,10 +67,7 @@ pub async fn login(
 ) -> Result<(CookieJar, Json<SessionResponse>), ApiError> {
     validate_login(&request)?;
     let client = client.ip();
-    if let Some(wait) = state
-        .limiter
-        .check(&request.username, client, Instant::now())
-    {
+    if let Some(wait) = state.limiter.check(&request.username, client, Instant::now()) {
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: wait.as_secs_f64().ceil() as u64,
         });
@@ -91,9 +86,7 @@ pub async fn login(
     .map_err(|error| ApiError::internal("password verification task", error))?;
 
     let Some(user) = matched else {
-        state
-            .limiter
-            .record_failure(&request.username, client, Instant::now());
+        state.limiter.record_failure(&request.username, client, Instant::now());
         tracing::info!("sign-in refused");
         return Err(ApiError::InvalidCredentials);
     };
@@ -137,10 +130,7 @@ fn validate_login(request: &LoginRequest) -> Result<(), ApiError> {
 
 /// `POST /api/auth/refresh`: rotates the refresh cookie and issues a new access token.
 pub async fn refresh(State(state): State<Arc<AppState>>, jar: CookieJar) -> Response {
-    let Some(presented) = jar
-        .get(REFRESH_COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-    else {
+    let Some(presented) = jar.get(REFRESH_COOKIE).map(|cookie| cookie.value().to_owned()) else {
         return session_ended(&state, jar);
     };
     let outcome = match state.sessions.refresh(&presented, now_ms()).await {
@@ -163,10 +153,7 @@ pub async fn refresh(State(state): State<Arc<AppState>>, jar: CookieJar) -> Resp
 
 /// `GET /api/auth/session`: the identity behind the refresh cookie, without rotating it.
 pub async fn session(State(state): State<Arc<AppState>>, jar: CookieJar) -> Response {
-    let Some(presented) = jar
-        .get(REFRESH_COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-    else {
+    let Some(presented) = jar.get(REFRESH_COOKIE).map(|cookie| cookie.value().to_owned()) else {
         return session_ended(&state, jar);
     };
     let proven = match state.sessions.peek(&presented, now_ms()).await {
@@ -185,10 +172,7 @@ pub async fn session(State(state): State<Arc<AppState>>, jar: CookieJar) -> Resp
 }
 
 /// `POST /api/auth/logout`: revokes the family and clears the cookie; succeeds when already signed out.
-pub async fn logout(
-    State(state): State<Arc<AppState>>,
-    jar: CookieJar,
-) -> Result<Response, ApiError> {
+pub async fn logout(State(state): State<Arc<AppState>>, jar: CookieJar) -> Result<Response, ApiError> {
     if let Some(cookie) = jar.get(REFRESH_COOKIE) {
         state.sessions.revoke(cookie.value(), now_ms()).await?;
     }

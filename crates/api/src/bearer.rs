@@ -40,17 +40,9 @@ impl Caller {
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok());
-        let token = header
-            .and_then(bearer_token)
-            .ok_or(ApiError::InvalidToken)?;
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
+        let token = header.and_then(bearer_token).ok_or(ApiError::InvalidToken)?;
         match state.tokens.verify(token) {
             Ok(claims) => Ok(Caller(claims)),
             Err(reason) => {

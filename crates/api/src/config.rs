@@ -23,11 +23,7 @@ pub struct Cli {
     #[arg(long, env = "PORTICO_DATABASE", default_value = "data/portico.db")]
     pub database: PathBuf,
     /// PKCS#8 PEM file holding the Ed25519 signing key. Generated on first start in dev mode.
-    #[arg(
-        long,
-        env = "PORTICO_SIGNING_KEY",
-        default_value = "data/signing-key.pem"
-    )]
+    #[arg(long, env = "PORTICO_SIGNING_KEY", default_value = "data/signing-key.pem")]
     pub signing_key: PathBuf,
     /// Dev mode: seed demo users and orders into an empty database, generate a missing signing key, and allow
     /// cookies without `Secure` when listening on loopback.
@@ -59,11 +55,7 @@ pub struct Cli {
     pub audience: String,
     /// Extra origins allowed to call the cookie endpoints (repeatable). The server's own origin is always allowed,
     /// and dev mode adds the `trunk serve` origins http://127.0.0.1:8080 and http://localhost:8080.
-    #[arg(
-        long = "allowed-origin",
-        env = "PORTICO_ALLOWED_ORIGINS",
-        value_delimiter = ','
-    )]
+    #[arg(long = "allowed-origin", env = "PORTICO_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
     /// Failed sign-ins per username (four times as many per client address) before answering 429.
     #[arg(long, env = "PORTICO_LOGIN_MAX_FAILURES", default_value_t = 5)]
@@ -178,9 +170,7 @@ fn is_origin(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once("://") else {
         return false;
     };
-    matches!(scheme, "http" | "https")
-        && !rest.is_empty()
-        && !rest.contains(['/', '?', '#', '@', ' '])
+    matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' '])
 }
 
 #[cfg(test)]
@@ -201,10 +191,7 @@ mod tests {
         assert_eq!(config.refresh_lifetime, Duration::from_secs(12 * 3600));
         assert_eq!(config.refresh_idle, Duration::from_secs(30 * 60));
         assert_eq!(config.refresh_grace, Duration::from_secs(10));
-        assert!(
-            config.secure_cookies(),
-            "not dev mode: cookies must be Secure"
-        );
+        assert!(config.secure_cookies(), "not dev mode: cookies must be Secure");
     }
 
     #[test]
@@ -216,16 +203,8 @@ mod tests {
     #[test]
     fn secure_is_dropped_only_for_dev_on_loopback() {
         assert!(!parse(&["--dev"]).unwrap().secure_cookies());
-        assert!(
-            parse(&["--dev", "--addr", "0.0.0.0:3000"])
-                .unwrap()
-                .secure_cookies()
-        );
-        assert!(
-            parse(&["--addr", "127.0.0.1:3000"])
-                .unwrap()
-                .secure_cookies()
-        );
+        assert!(parse(&["--dev", "--addr", "0.0.0.0:3000"]).unwrap().secure_cookies());
+        assert!(parse(&["--addr", "127.0.0.1:3000"]).unwrap().secure_cookies());
     }
 
     #[test]

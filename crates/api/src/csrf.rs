@@ -21,11 +21,7 @@ pub const CSRF_HEADER: &str = "x-requested-with";
 pub const CSRF_HEADER_VALUE: &str = "portico";
 
 /// Refuses requests that a browser marks as cross-site or that come from an origin not on the allow-list.
-pub async fn reject_cross_site(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn reject_cross_site(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     match check_origin(request.headers(), &state.allowed_origins) {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
@@ -41,9 +37,7 @@ pub async fn require_custom_header(request: Request, next: Next) -> Response {
 }
 
 fn check_origin(headers: &HeaderMap, allowed_origins: &[String]) -> Result<(), ApiError> {
-    let fetch_site = headers
-        .get("sec-fetch-site")
-        .and_then(|value| value.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|value| value.to_str().ok());
     if fetch_site.is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
         return Err(ApiError::CrossSiteRequest);
     }
@@ -60,9 +54,7 @@ fn check_origin(headers: &HeaderMap, allowed_origins: &[String]) -> Result<(), A
 }
 
 fn check_custom_header(headers: &HeaderMap) -> Result<(), ApiError> {
-    let value = headers
-        .get(CSRF_HEADER)
-        .and_then(|value| value.to_str().ok());
+    let value = headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok());
     if value.is_some_and(|value| value.eq_ignore_ascii_case(CSRF_HEADER_VALUE)) {
         Ok(())
     } else {
@@ -90,10 +82,7 @@ mod tests {
         assert!(check_origin(&headers(&[]), &allowed()).is_ok());
         assert!(
             check_origin(
-                &headers(&[
-                    ("origin", "http://127.0.0.1:8080"),
-                    ("sec-fetch-site", "same-origin")
-                ]),
+                &headers(&[("origin", "http://127.0.0.1:8080"), ("sec-fetch-site", "same-origin")]),
                 &allowed()
             )
             .is_ok()

@@ -18,9 +18,7 @@ pub enum DatabaseError {
     #[error("could not open the database at {path}: {reason}")]
     Open { path: String, reason: String },
     /// The file exists but is not a healthy SQLite database.
-    #[error(
-        "the database at {path} is damaged or not a SQLite database ({reason}); it was left untouched"
-    )]
+    #[error("the database at {path} is damaged or not a SQLite database ({reason}); it was left untouched")]
     Corrupt { path: String, reason: String },
     /// The database can be read but not written.
     #[error("the database at {path} is not writable: {reason}")]
@@ -36,10 +34,7 @@ pub enum DatabaseError {
 /// Opens (creating if needed) the database at `path`, checks it, and applies migrations.
 pub async fn open(path: &Path) -> Result<SqlitePool, DatabaseError> {
     let shown = path.display().to_string();
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|error| DatabaseError::Open {
             path: shown.clone(),
             reason: error.to_string(),
@@ -76,13 +71,13 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DatabaseError> {
     }
     // An immediate transaction takes the write lock: this fails now, not on the first sign-in, when the file
     // or its directory is read-only.
-    let mut probe =
-        pool.begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|error| DatabaseError::ReadOnly {
-                path: shown.clone(),
-                reason: error.to_string(),
-            })?;
+    let mut probe = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(|error| DatabaseError::ReadOnly {
+            path: shown.clone(),
+            reason: error.to_string(),
+        })?;
     sqlx::query("CREATE TEMP TABLE IF NOT EXISTS write_probe (x)")
         .execute(&mut *probe)
         .await
@@ -90,10 +85,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DatabaseError> {
             path: shown.clone(),
             reason: error.to_string(),
         })?;
-    probe
-        .rollback()
-        .await
-        .map_err(|error| classify(&shown, error))?;
+    probe.rollback().await.map_err(|error| classify(&shown, error))?;
 
     sqlx::migrate!("./migrations")
         .run(&pool)
@@ -108,8 +100,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DatabaseError> {
 fn classify(path: &str, error: sqlx::Error) -> DatabaseError {
     let reason = error.to_string();
     let lower = reason.to_ascii_lowercase();
-    if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt")
-    {
+    if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt") {
         DatabaseError::Corrupt {
             path: path.to_owned(),
             reason,
@@ -160,10 +151,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         tenant: "acme",
         roles: "customer",
         locale: "en-GB",
-        orders: &[
-            ("Pour-over kettle", 1, 5400),
-            ("Paper filters (100)", 3, 650),
-        ],
+        orders: &[("Pour-over kettle", 1, 5400), ("Paper filters (100)", 3, 650)],
     },
     DemoUser {
         username: "carol",
@@ -186,11 +174,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
 ];
 
 /// Seeds the demo users and orders when the database has no users yet. Returns whether it seeded.
-pub async fn seed_demo_data(
-    pool: &SqlitePool,
-    path: &Path,
-    now_ms: i64,
-) -> Result<bool, DatabaseError> {
+pub async fn seed_demo_data(pool: &SqlitePool, path: &Path, now_ms: i64) -> Result<bool, DatabaseError> {
     let seed_error = |error: sqlx::Error| DatabaseError::Seed {
         path: path.display().to_string(),
         reason: error.to_string(),

@@ -121,10 +121,7 @@ mod tests {
             None,
             "other users are not affected"
         );
-        assert_eq!(
-            limiter.check("alice", CLIENT, t0 + Duration::from_secs(60)),
-            None
-        );
+        assert_eq!(limiter.check("alice", CLIENT, t0 + Duration::from_secs(60)), None);
     }
 
     #[test]

@@ -9,14 +9,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
-    let config = api::Cli::parse()
-        .into_config()
-        .context("invalid configuration")?;
+    let config = api::Cli::parse().into_config().context("invalid configuration")?;
     let dev = config.dev;
     let (addr, serve) = api::server::prepare(config, shutdown_signal())
         .await
@@ -25,13 +21,9 @@ async fn main() -> anyhow::Result<()> {
     println!("api listening on http://{addr}");
     std::io::stdout().flush()?;
     if dev {
-        tracing::info!(
-            "dev mode: demo users alice, bob, carol and dave (password: <name>-password)"
-        );
+        tracing::info!("dev mode: demo users alice, bob, carol and dave (password: <name>-password)");
     }
-    serve
-        .await
-        .context("the API server stopped with an error")?;
+    serve.await.context("the API server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
 }

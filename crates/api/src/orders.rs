@@ -48,10 +48,7 @@ pub struct NewOrder {
 }
 
 /// `GET /api/orders`: the caller's own orders, or their whole tenant's with `orders:read_tenant`.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<OrderList>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<OrderList>, ApiError> {
     caller.require_permission(ORDERS_READ)?;
     let claims = &caller.0;
     let orders = if claims.has_permission(ORDERS_READ_TENANT) {
@@ -174,10 +171,7 @@ mod tests {
             Err(ApiError::Validation(errors)) => errors.iter().map(|error| error.field).collect(),
             Err(other) => panic!("unexpected {other:?}"),
         };
-        assert_eq!(
-            fields, bad_fields,
-            "{item:?} x{quantity} @{unit_price_cents}"
-        );
+        assert_eq!(fields, bad_fields, "{item:?} x{quantity} @{unit_price_cents}");
     }
 
     #[test]

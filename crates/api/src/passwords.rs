@@ -5,9 +5,7 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 fn argon2id() -> Argon2<'static> {
@@ -25,11 +23,7 @@ pub fn hash_password(password: &str) -> String {
 
 /// Whether `password` matches the stored PHC `hash`. An unparsable hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2id()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| argon2id().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// Spends the same work as a real verification, for usernames that do not exist.

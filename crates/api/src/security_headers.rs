@@ -20,12 +20,7 @@ use crate::server::AppState;
 pub fn content_security_policy(inline_scripts: &[String]) -> String {
     let hashes: String = inline_scripts
         .iter()
-        .map(|script| {
-            format!(
-                " 'sha256-{}'",
-                STANDARD.encode(Sha256::digest(script.as_bytes()))
-            )
-        })
+        .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
@@ -39,17 +34,11 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
     let lower = html.to_ascii_lowercase();
     let mut scripts = Vec::new();
     let mut cursor = 0;
-    while let Some(start) = lower[cursor..]
-        .find("<script")
-        .map(|offset| cursor + offset)
-    {
+    while let Some(start) = lower[cursor..].find("<script").map(|offset| cursor + offset) {
         let Some(tag_end) = lower[start..].find('>').map(|offset| start + offset) else {
             break;
         };
-        let Some(close) = lower[tag_end..]
-            .find("</script")
-            .map(|offset| tag_end + offset)
-        else {
+        let Some(close) = lower[tag_end..].find("</script").map(|offset| tag_end + offset) else {
             break;
         };
         let tag = &lower[start..tag_end];
@@ -62,24 +51,14 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
 }
 
 /// Adds the security headers to a response.
-pub async fn add_security_headers(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn add_security_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&state.content_security_policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),

@@ -52,9 +52,7 @@ pub enum StartError {
     #[error("could not listen on {addr}: {reason}")]
     Bind { addr: SocketAddr, reason: String },
     /// The static directory does not exist or has no index.html.
-    #[error(
-        "the static directory {0} has no index.html; build the product first (cargo xtask build)"
-    )]
+    #[error("the static directory {0} has no index.html; build the product first (cargo xtask build)")]
     StaticDir(String),
 }
 
@@ -93,11 +91,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     })
     .await?;
     let task = tokio::spawn(serve);
-    Ok(RunningServer {
-        addr,
-        shutdown,
-        task,
-    })
+    Ok(RunningServer { addr, shutdown, task })
 }
 
 /// Like [`start`], but returns the serving future so the caller decides where it runs; `shutdown` ends it.
@@ -108,8 +102,7 @@ pub async fn prepare(
     let csp_scripts = match &config.static_dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            let html = std::fs::read_to_string(&index)
-                .map_err(|_| StartError::StaticDir(dir.display().to_string()))?;
+            let html = std::fs::read_to_string(&index).map_err(|_| StartError::StaticDir(dir.display().to_string()))?;
             inline_scripts(&html)
         }
         None => Vec::new(),
@@ -119,25 +112,17 @@ pub async fn prepare(
     if config.dev && db::seed_demo_data(&pool, &config.database, auth::now_ms()).await? {
         tracing::info!("seeded the demo users into {}", config.database.display());
     }
-    let listener = TcpListener::bind(config.addr)
-        .await
-        .map_err(|error| StartError::Bind {
-            addr: config.addr,
-            reason: error.to_string(),
-        })?;
+    let listener = TcpListener::bind(config.addr).await.map_err(|error| StartError::Bind {
+        addr: config.addr,
+        reason: error.to_string(),
+    })?;
     let addr = listener.local_addr().map_err(|error| StartError::Bind {
         addr: config.addr,
         reason: error.to_string(),
     })?;
 
     let state = Arc::new(AppState {
-        tokens: TokenIssuer::new(
-            keys,
-            &config.issuer,
-            &config.audience,
-            config.access_ttl,
-            config.leeway,
-        ),
+        tokens: TokenIssuer::new(keys, &config.issuer, &config.audience, config.access_ttl, config.leeway),
         sessions: SessionStore::new(
             pool.clone(),
             RefreshPolicy {
@@ -153,11 +138,7 @@ pub async fn prepare(
         config,
     });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let serve = async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-    };
+    let serve = async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await };
     Ok((addr, serve))
 }
 
@@ -168,10 +149,7 @@ fn allowed_origins(config: &Config, addr: SocketAddr) -> Vec<String> {
         origins.push(format!("http://localhost:{}", addr.port()));
     }
     if config.dev {
-        origins.extend([
-            "http://127.0.0.1:8080".to_owned(),
-            "http://localhost:8080".to_owned(),
-        ]);
+        origins.extend(["http://127.0.0.1:8080".to_owned(), "http://localhost:8080".to_owned()]);
     }
     origins
 }
@@ -186,10 +164,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let auth_routes = Router::new()
         .route("/login", post(auth::login))
         .merge(cookie_routes)
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            csrf::reject_cross_site,
-        ));
+        .route_layer(middleware::from_fn_with_state(state.clone(), csrf::reject_cross_site));
     let api = Router::new()
         .nest("/auth", auth_routes)
         .route("/me", get(auth::me))
@@ -207,12 +182,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         Some(dir) => app.fallback_service(static_files::service(dir).with_state(state.clone())),
         None => app.fallback(|| async { ApiError::NotFound }),
     };
-    app.layer(middleware::from_fn_with_state(
-        state.clone(),
-        add_security_headers,
-    ))
-    .layer(middleware::from_fn(log_request))
-    .with_state(state)
+    app.layer(middleware::from_fn_with_state(state.clone(), add_security_headers))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
 }
 
 async fn jwks(State(state): State<Arc<AppState>>) -> impl IntoResponse {

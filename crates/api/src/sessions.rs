@@ -60,9 +60,7 @@ pub fn decide(state: &TokenState, now_ms: i64, policy: &RefreshPolicy) -> Refres
     match state.rotated_at_ms {
         None if now_ms - state.issued_at_ms > millis(policy.idle) => RefreshDecision::Expired,
         None => RefreshDecision::Rotate,
-        Some(rotated_at)
-            if state.successor_is_current && now_ms - rotated_at <= millis(policy.grace) =>
-        {
+        Some(rotated_at) if state.successor_is_current && now_ms - rotated_at <= millis(policy.grace) => {
             RefreshDecision::GraceReplay
         }
         Some(_) => RefreshDecision::Reuse,
@@ -143,8 +141,7 @@ impl TokenRow {
         TokenState {
             issued_at_ms: self.issued_at_ms,
             rotated_at_ms: self.rotated_at_ms,
-            successor_is_current: self.successor_hash.is_some()
-                && self.successor_rotated == Some(false),
+            successor_is_current: self.successor_hash.is_some() && self.successor_rotated == Some(false),
             family_expires_at_ms: self.family_expires_at_ms,
             family_revoked: self.revoked_at_ms.is_some(),
         }
@@ -169,14 +166,12 @@ impl SessionStore {
             .bind(expires_at_ms)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO refresh_tokens (hash, family_id, issued_at_ms) VALUES (?1, ?2, ?3)",
-        )
-        .bind(token_hash(&token))
-        .bind(&family_id)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO refresh_tokens (hash, family_id, issued_at_ms) VALUES (?1, ?2, ?3)")
+            .bind(token_hash(&token))
+            .bind(&family_id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(ProvenSession {
             user_id: user_id.to_owned(),
@@ -239,11 +234,7 @@ impl SessionStore {
     }
 
     /// The session behind `presented`, without rotating or revoking anything (bootstrap check).
-    pub async fn peek(
-        &self,
-        presented: &str,
-        now_ms: i64,
-    ) -> Result<Option<ProvenSession>, ApiError> {
+    pub async fn peek(&self, presented: &str, now_ms: i64) -> Result<Option<ProvenSession>, ApiError> {
         let row = sqlx::query_as::<_, TokenRow>(TOKEN_QUERY)
             .bind(token_hash(presented))
             .fetch_optional(&self.pool)
@@ -266,11 +257,10 @@ impl SessionStore {
     /// Revokes the family of `presented`, if it belongs to one. Idempotent.
     pub async fn revoke(&self, presented: &str, now_ms: i64) -> Result<(), ApiError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let family: Option<String> =
-            sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE hash = ?1")
-                .bind(token_hash(presented))
-                .fetch_optional(&mut *tx)
-                .await?;
+        let family: Option<String> = sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE hash = ?1")
+            .bind(token_hash(presented))
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(family) = family {
             revoke_family(&mut tx, &family, now_ms).await?;
         }
@@ -284,13 +274,11 @@ async fn revoke_family(
     family_id: &str,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE refresh_families SET revoked_at_ms = ?1 WHERE id = ?2 AND revoked_at_ms IS NULL",
-    )
-    .bind(now_ms)
-    .bind(family_id)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("UPDATE refresh_families SET revoked_at_ms = ?1 WHERE id = ?2 AND revoked_at_ms IS NULL")
+        .bind(now_ms)
+        .bind(family_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -324,11 +312,7 @@ mod tests {
     }
 
     fn check(state: TokenState, now_ms: i64, expected: RefreshDecision) {
-        assert_eq!(
-            decide(&state, now_ms, &POLICY),
-            expected,
-            "state {state:?} at {now_ms}"
-        );
+        assert_eq!(decide(&state, now_ms, &POLICY), expected, "state {state:?} at {now_ms}");
     }
 
     #[test]
@@ -340,16 +324,8 @@ mod tests {
 
     #[test]
     fn previous_token_within_grace_continues_the_session() {
-        check(
-            previous(T0 + 5_000),
-            T0 + 5_000,
-            RefreshDecision::GraceReplay,
-        );
-        check(
-            previous(T0 + 5_000),
-            T0 + 15_000,
-            RefreshDecision::GraceReplay,
-        );
+        check(previous(T0 + 5_000), T0 + 5_000, RefreshDecision::GraceReplay);
+        check(previous(T0 + 5_000), T0 + 15_000, RefreshDecision::GraceReplay);
     }
 
     #[test]

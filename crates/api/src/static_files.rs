@@ -28,17 +28,12 @@ pub fn service(dir: &Path) -> MethodRouter<std::sync::Arc<crate::server::AppStat
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .fallback(service_fn(move |request: Request| {
-            spa_fallback(index.clone(), request)
-        }));
+        .fallback(service_fn(move |request: Request| spa_fallback(index.clone(), request)));
     axum::routing::any_service(service_fn(move |request: Request| {
         let files = files.clone();
         async move {
             let path = request.uri().path().to_owned();
-            let mut response = files
-                .oneshot(request)
-                .await
-                .map(IntoResponse::into_response)?;
+            let mut response = files.oneshot(request).await.map(IntoResponse::into_response)?;
             let cache = if response.status().is_success() && is_content_hashed(&path) {
                 IMMUTABLE
             } else {
@@ -67,11 +62,7 @@ async fn spa_fallback(index: PathBuf, request: Request) -> Result<Response, Infa
         }
         Err(error) => {
             tracing::error!("could not read {}: {error}", index.display());
-            (
-                StatusCode::NOT_FOUND,
-                "index.html is missing from the static directory",
-            )
-                .into_response()
+            (StatusCode::NOT_FOUND, "index.html is missing from the static directory").into_response()
         }
     })
 }
@@ -112,9 +103,7 @@ mod tests {
     #[test]
     fn trunk_and_remote_outputs_count_as_hashed() {
         assert!(is_content_hashed("/shell-4f2a9c0b1d3e5f67_bg.wasm"));
-        assert!(is_content_hashed(
-            "/remotes/orders/remote_orders-0123456789abcdef.js"
-        ));
+        assert!(is_content_hashed("/remotes/orders/remote_orders-0123456789abcdef.js"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/remotes.json"));
         assert!(!is_content_hashed("/remotes/orders/remote.json"));
@@ -130,22 +119,13 @@ mod tests {
 
     #[test]
     fn only_navigations_to_extensionless_paths_fall_back() {
-        assert!(is_navigation(&request(
-            "/orders/3",
-            &[("sec-fetch-mode", "navigate")]
-        )));
-        assert!(is_navigation(&request(
-            "/dashboard",
-            &[("accept", "text/html,*/*")]
-        )));
+        assert!(is_navigation(&request("/orders/3", &[("sec-fetch-mode", "navigate")])));
+        assert!(is_navigation(&request("/dashboard", &[("accept", "text/html,*/*")])));
         assert!(!is_navigation(&request(
             "/missing.js",
             &[("sec-fetch-mode", "navigate")]
         )));
-        assert!(!is_navigation(&request(
-            "/remote.wasm",
-            &[("accept", "text/html")]
-        )));
+        assert!(!is_navigation(&request("/remote.wasm", &[("accept", "text/html")])));
         assert!(!is_navigation(&request(
             "/dashboard",
             &[("sec-fetch-mode", "cors"), ("accept", "text/html")]

@@ -48,9 +48,7 @@ impl AccessClaims {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// The key file does not exist and this is not dev mode, where it would be generated.
-    #[error(
-        "the signing key file {0} does not exist; create one (PKCS#8 PEM, Ed25519) or start with --dev"
-    )]
+    #[error("the signing key file {0} does not exist; create one (PKCS#8 PEM, Ed25519) or start with --dev")]
     Missing(String),
     /// The key file could not be read or written.
     #[error("could not access the signing key file {path}: {reason}")]
@@ -115,35 +113,27 @@ impl SigningKeys {
                 let pem = key
                     .to_pkcs8_pem(LineEnding::LF)
                     .map_err(|_| KeyError::Invalid(shown.clone()))?;
-                if let Some(parent) = path
-                    .parent()
-                    .filter(|parent| !parent.as_os_str().is_empty())
-                {
+                if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
                 write_private_file(path, pem.as_bytes()).map_err(io)?;
                 tracing::info!("generated a new signing key at {shown}");
                 Ok(Self::from_signing_key(&key))
             }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                Err(KeyError::Missing(shown))
-            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(KeyError::Missing(shown)),
             Err(error) => Err(io(error)),
         }
     }
 
     /// Parses a PKCS#8 PEM Ed25519 private key.
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
-        let key =
-            SigningKey::from_pkcs8_pem(pem).map_err(|_| KeyError::Invalid("(inline)".into()))?;
+        let key = SigningKey::from_pkcs8_pem(pem).map_err(|_| KeyError::Invalid("(inline)".into()))?;
         Ok(Self::from_signing_key(&key))
     }
 
     /// Builds the key pair from an Ed25519 signing key.
     pub fn from_signing_key(key: &SigningKey) -> Self {
-        let der = key
-            .to_pkcs8_der()
-            .expect("an Ed25519 key always encodes as PKCS#8");
+        let der = key.to_pkcs8_der().expect("an Ed25519 key always encodes as PKCS#8");
         let public_key = key.verifying_key().to_bytes();
         let key_id = URL_SAFE_NO_PAD.encode(&Sha256::digest(public_key)[..12]);
         Self {
@@ -210,13 +200,7 @@ pub struct Subject<'a> {
 }
 
 impl TokenIssuer {
-    pub fn new(
-        keys: SigningKeys,
-        issuer: &str,
-        audience: &str,
-        ttl: Duration,
-        leeway: Duration,
-    ) -> Self {
+    pub fn new(keys: SigningKeys, issuer: &str, audience: &str, ttl: Duration, leeway: Duration) -> Self {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
@@ -262,8 +246,7 @@ impl TokenIssuer {
         let mut header = Header::new(Algorithm::EdDSA);
         header.typ = Some(ACCESS_TOKEN_TYPE.to_owned());
         header.kid = Some(self.keys.key_id.clone());
-        jsonwebtoken::encode(&header, claims, &self.keys.encoding)
-            .expect("Ed25519 signing does not fail")
+        jsonwebtoken::encode(&header, claims, &self.keys.encoding).expect("Ed25519 signing does not fail")
     }
 
     /// Verifies a token and returns its claims, or why it is refused.
@@ -275,13 +258,7 @@ impl TokenIssuer {
         if header.alg != Algorithm::EdDSA {
             return Err(TokenError::WrongAlgorithm);
         }
-        if header
-            .typ
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-            != Some(ACCESS_TOKEN_TYPE)
-        {
+        if header.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some(ACCESS_TOKEN_TYPE) {
             return Err(TokenError::WrongType);
         }
         jsonwebtoken::decode::<AccessClaims>(token, &self.keys.decoding, &self.validation)
@@ -292,12 +269,8 @@ impl TokenIssuer {
                 ErrorKind::ImmatureSignature => TokenError::NotYetValid,
                 ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
                 ErrorKind::InvalidAudience => TokenError::WrongAudience,
-                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
-                    TokenError::WrongAlgorithm
-                }
-                ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Utf8(_) => {
-                    TokenError::Malformed
-                }
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::WrongAlgorithm,
+                ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Utf8(_) => TokenError::Malformed,
                 _ => TokenError::InvalidClaims,
             })
     }
@@ -341,11 +314,7 @@ mod tests {
         let mut claims = claims();
         edit(&mut claims);
         let token = issuer.sign(&claims);
-        assert_eq!(
-            issuer.verify(&token).map(|_| ()),
-            expected,
-            "claims: {claims:?}"
-        );
+        assert_eq!(issuer.verify(&token).map(|_| ()), expected, "claims: {claims:?}");
     }
 
     #[test]
@@ -379,14 +348,8 @@ mod tests {
 
     #[test]
     fn foreign_issuer_and_audience_are_refused() {
-        check(
-            |c| c.iss = "someone-else".into(),
-            Err(TokenError::WrongIssuer),
-        );
-        check(
-            |c| c.aud = "another-api".into(),
-            Err(TokenError::WrongAudience),
-        );
+        check(|c| c.iss = "someone-else".into(), Err(TokenError::WrongIssuer));
+        check(|c| c.aud = "another-api".into(), Err(TokenError::WrongAudience));
     }
 
     #[test]
@@ -398,10 +361,7 @@ mod tests {
             Duration::from_secs(300),
             Duration::from_secs(30),
         );
-        assert_eq!(
-            issuer().verify(&other.sign(&claims())),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(issuer().verify(&other.sign(&claims())), Err(TokenError::BadSignature));
     }
 
     #[test]
@@ -430,10 +390,7 @@ mod tests {
         let mut forged = claims();
         forged.roles = vec!["admin".into()];
         parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
-        assert_eq!(
-            issuer.verify(&parts.join(".")),
-            Err(TokenError::BadSignature)
-        );
+        assert_eq!(issuer.verify(&parts.join(".")), Err(TokenError::BadSignature));
     }
 
     #[test]

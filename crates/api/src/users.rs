@@ -81,16 +81,11 @@ impl UserRecord {
 }
 
 /// Finds a user by username, compared case-insensitively.
-pub async fn find_by_username(
-    pool: &SqlitePool,
-    username: &str,
-) -> Result<Option<UserRecord>, ApiError> {
-    Ok(
-        sqlx::query_as("SELECT * FROM users WHERE username = ?1 COLLATE NOCASE")
-            .bind(username)
-            .fetch_optional(pool)
-            .await?,
-    )
+pub async fn find_by_username(pool: &SqlitePool, username: &str) -> Result<Option<UserRecord>, ApiError> {
+    Ok(sqlx::query_as("SELECT * FROM users WHERE username = ?1 COLLATE NOCASE")
+        .bind(username)
+        .fetch_optional(pool)
+        .await?)
 }
 
 /// Finds a user by id.
@@ -112,10 +107,7 @@ mod tests {
     #[test]
     fn admin_gets_tenant_wide_permissions_and_customer_does_not() {
         let admin = permissions_for(&roles(&["admin"]));
-        assert!(
-            admin.contains(&USERS_READ.to_owned())
-                && admin.contains(&ORDERS_READ_TENANT.to_owned())
-        );
+        assert!(admin.contains(&USERS_READ.to_owned()) && admin.contains(&ORDERS_READ_TENANT.to_owned()));
         let customer = permissions_for(&roles(&["customer"]));
         assert_eq!(customer, roles(&[ORDERS_READ, ORDERS_CREATE]));
     }

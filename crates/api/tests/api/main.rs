@@ -1,0 +1,10 @@
+//! Integration tests of the reference API: the real server on an ephemeral loopback port, a temporary SQLite
+//! file, and a real HTTP client.
+
+mod support;
+
+mod authorization;
+mod operations;
+mod refresh;
+mod sign_in;
+mod token_attacks;

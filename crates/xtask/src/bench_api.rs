@@ -37,7 +37,11 @@ pub struct LoadReport {
 
 pub fn run(options: &Options) -> Result<()> {
     let root = workspace_root();
-    process::run(cargo().current_dir(&root).args(["build", "--release", "--package", "api"]))?;
+    process::run(
+        cargo()
+            .current_dir(&root)
+            .args(["build", "--release", "--package", "api"]),
+    )?;
     let reports = with_api_server(|url| measure(url, options))?;
     print_table(&reports);
     Ok(())
@@ -75,7 +79,10 @@ fn measure(url: &str, options: &Options) -> Result<Vec<LoadReport>> {
         if !response.status().is_success() {
             bail!("could not sign in to the benchmark server: {}", response.status());
         }
-        let token = response.json::<Value>().await?["access_token"].as_str().context("no access token")?.to_owned();
+        let token = response.json::<Value>().await?["access_token"]
+            .as_str()
+            .context("no access token")?
+            .to_owned();
         let duration = Duration::from_secs(options.seconds);
         let orders_url = format!("{url}/api/orders");
         let orders = load("GET /api/orders", options.concurrency, duration, {

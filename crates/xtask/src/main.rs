@@ -42,13 +42,19 @@ enum BenchTarget {
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.ancestors().nth(2).expect("crates/xtask sits two levels below the root").to_path_buf()
+    manifest_dir
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask sits two levels below the root")
+        .to_path_buf()
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Test => test::run_all(),
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
-        Command::Bench { target: BenchTarget::Api(options) } => bench_api::run(&options),
+        Command::Bench {
+            target: BenchTarget::Api(options),
+        } => bench_api::run(&options),
     }
 }

@@ -29,7 +29,10 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Runs `command` and returns its standard output, or `None` when it cannot run or fails.
 pub fn output_of(command: &mut Command) -> Option<String> {
     let output = command.stderr(Stdio::null()).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// A started API server; killed when dropped.
@@ -58,7 +61,10 @@ impl Server {
                 }
             }
         });
-        let mut server = Server { child, url: String::new() };
+        let mut server = Server {
+            child,
+            url: String::new(),
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Ok(url) = receiver.recv_timeout(Duration::from_millis(200)) {

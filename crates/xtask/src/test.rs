@@ -10,12 +10,17 @@ use crate::tools;
 use crate::workspace_root;
 
 pub fn run_all() -> Result<()> {
-    tools::ensure_all(tools::Needs { wasm: false, browser: false })?;
+    tools::ensure_all(tools::Needs {
+        wasm: false,
+        browser: false,
+    })?;
     let root = workspace_root();
     eprintln!("== format");
     run(cargo().current_dir(&root).args(["fmt", "--all", "--", "--check"]))?;
     eprintln!("== clippy");
-    run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo()
+        .current_dir(&root)
+        .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     eprintln!("== native tests");
     run(cargo().current_dir(&root).args(["test", "--workspace"]))?;
     eprintln!("All checks passed.");

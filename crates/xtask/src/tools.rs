@@ -26,13 +26,18 @@ pub struct Needs {
 
 impl Needs {
     pub fn everything() -> Self {
-        Self { wasm: true, browser: true }
+        Self {
+            wasm: true,
+            browser: true,
+        }
     }
 }
 
 /// Where npm-installed tools live; kept across runs.
 pub fn tools_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
     home.join(".local/share/portico-tools")
 }
 
@@ -99,7 +104,10 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
     let lock_path = workspace_root().join("Cargo.lock");
     let lock: toml::Value = toml::from_str(&std::fs::read_to_string(&lock_path).context("reading Cargo.lock")?)
         .context("Cargo.lock is not valid TOML")?;
-    let packages = lock.get("package").and_then(toml::Value::as_array).context("Cargo.lock has no packages")?;
+    let packages = lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .context("Cargo.lock has no packages")?;
     packages
         .iter()
         .find(|package| package.get("name").and_then(toml::Value::as_str) == Some("wasm-bindgen"))
@@ -131,7 +139,10 @@ fn ensure_wasm_opt() -> Result<()> {
     }
     let dir = tools_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    eprintln!("Installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into {}...", dir.display());
+    eprintln!(
+        "Installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into {}...",
+        dir.display()
+    );
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&dir)
@@ -150,7 +161,11 @@ fn ensure_chromium() -> Result<()> {
     eprintln!("Installing Debian's chromium and chromium-driver (apt-get)...");
     let as_root = output_of(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
-        let mut command = if as_root { Command::new("apt-get") } else { Command::new("sudo") };
+        let mut command = if as_root {
+            Command::new("apt-get")
+        } else {
+            Command::new("sudo")
+        };
         if !as_root {
             command.arg("apt-get");
         }

@@ -49,28 +49,38 @@ pub fn run(options: &Options) -> Result<()> {
 
 /// Starts a seeded release API server in a temporary directory, runs `body` against its URL, and stops it.
 pub fn with_api_server<T>(body: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+    let (server, _data) = start_release_api(None)?;
+    body(&server.url)
+}
+
+/// Starts `target/release/api --dev` on an ephemeral port with a throwaway database (and `--static-dir` when
+/// given). The server stops when the returned [`Server`] drops; the directory goes with the [`tempfile::TempDir`].
+pub fn start_release_api(static_dir: Option<&std::path::Path>) -> Result<(Server, tempfile::TempDir)> {
     let root = workspace_root();
     let data = tempfile::tempdir().context("creating a temporary data directory")?;
     let database = data.path().join("bench.db");
     let key = data.path().join("key.pem");
-    let server = Server::start_api(
-        &root.join("target/release/api"),
-        &[
-            "--dev",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            database.to_str().context("temporary path is not UTF-8")?,
-            "--signing-key",
-            key.to_str().context("temporary path is not UTF-8")?,
-            "--login-max-failures",
-            "1000000",
-        ],
-    )?;
-    body(&server.url)
+    let mut args = vec![
+        "--dev".to_owned(),
+        "--addr".to_owned(),
+        "127.0.0.1:0".to_owned(),
+        "--database".to_owned(),
+        database.to_str().context("temporary path is not UTF-8")?.to_owned(),
+        "--signing-key".to_owned(),
+        key.to_str().context("temporary path is not UTF-8")?.to_owned(),
+        "--login-max-failures".to_owned(),
+        "1000000".to_owned(),
+    ];
+    if let Some(dir) = static_dir {
+        args.push("--static-dir".to_owned());
+        args.push(dir.to_str().context("static directory path is not UTF-8")?.to_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start_api(&root.join("target/release/api"), &args)?;
+    Ok((server, data))
 }
 
-fn measure(url: &str, options: &Options) -> Result<Vec<LoadReport>> {
+pub fn measure(url: &str, options: &Options) -> Result<Vec<LoadReport>> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let client = reqwest::Client::new();
@@ -158,7 +168,7 @@ pub fn percentile(sorted: &[Duration], percent: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn print_table(reports: &[LoadReport]) {
+pub fn print_table(reports: &[LoadReport]) {
     println!("| Scenario | Requests | Errors | Requests/s | p50 (ms) | p99 (ms) |");
     println!("|---|---:|---:|---:|---:|---:|");
     for report in reports {

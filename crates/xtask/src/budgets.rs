@@ -1,0 +1,185 @@
+//! Size budgets: the brotli size of each remote and of the `/login` first view, checked against
+//! `bench/budgets.toml` by `cargo xtask test`. Sizes are deterministic, so they are asserted; times never are.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use shared_types::RemoteManifest;
+
+use crate::compress::{brotli_size, files_under};
+
+/// Where the budgets live, relative to the workspace root.
+pub const BUDGETS_FILE: &str = "bench/budgets.toml";
+
+/// Budgets in brotli bytes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budgets {
+    /// Everything `/login` needs before the form is usable: index.html, the shell, the registry and the auth remote.
+    pub login_first_view: usize,
+    /// Each remote's JS glue plus wasm, by name.
+    pub remotes: BTreeMap<String, usize>,
+}
+
+/// One measured item and its budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measured {
+    pub item: String,
+    pub raw: usize,
+    pub brotli: usize,
+    pub budget: usize,
+}
+
+impl Measured {
+    pub fn over_budget(&self) -> bool {
+        self.brotli > self.budget
+    }
+}
+
+/// Reads the budgets file.
+pub fn load(path: &Path) -> Result<Budgets> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{} is not a valid budgets file", path.display()))
+}
+
+/// Raw and brotli sizes of the files a remote's manifest names.
+pub fn remote_size(dist: &Path, name: &str) -> Result<(usize, usize)> {
+    let dir = dist.join("remotes").join(name);
+    let manifest_text = std::fs::read_to_string(dir.join("remote.json"))
+        .with_context(|| format!("remote `{name}` has no remote.json in {}", dir.display()))?;
+    let manifest = RemoteManifest::parse(&manifest_text, name)?;
+    sizes(&[dir.join(&manifest.entry_js), dir.join(&manifest.entry_wasm)])
+}
+
+/// Raw and brotli sizes of the `/login` first view.
+pub fn login_first_view_size(dist: &Path) -> Result<(usize, usize)> {
+    let mut files = vec![dist.join("index.html"), dist.join("remotes.json"), dist.join("remotes/auth/remote.json")];
+    for path in files_under(dist)? {
+        let top_level = path.parent() == Some(dist);
+        let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default();
+        if top_level && matches!(extension, "js" | "wasm" | "css") {
+            files.push(path);
+        }
+    }
+    let (auth_raw, auth_brotli) = remote_size(dist, "auth")?;
+    let (raw, brotli) = sizes(&files)?;
+    Ok((raw + auth_raw, brotli + auth_brotli))
+}
+
+fn sizes(files: &[std::path::PathBuf]) -> Result<(usize, usize)> {
+    let mut raw = 0;
+    let mut brotli = 0;
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        raw += bytes.len();
+        brotli += brotli_size(&bytes);
+    }
+    Ok((raw, brotli))
+}
+
+/// Measures every budgeted item of the build in `dist`.
+pub fn measure(dist: &Path, budgets: &Budgets) -> Result<Vec<Measured>> {
+    let (raw, brotli) = login_first_view_size(dist)?;
+    let mut measured = vec![Measured { item: "/login first view".into(), raw, brotli, budget: budgets.login_first_view }];
+    for (name, budget) in &budgets.remotes {
+        let (raw, brotli) = remote_size(dist, name)?;
+        measured.push(Measured { item: format!("remote `{name}`"), raw, brotli, budget: *budget });
+    }
+    Ok(measured)
+}
+
+/// Measures `dist`, prints the table, and fails naming every item over its budget.
+pub fn check(dist: &Path, budgets: &Budgets) -> Result<Vec<Measured>> {
+    let measured = measure(dist, budgets)?;
+    println!("| Item | Raw (bytes) | Brotli (bytes) | Budget (bytes) |");
+    println!("|---|---:|---:|---:|");
+    for item in &measured {
+        let flag = if item.over_budget() { "  OVER BUDGET" } else { "" };
+        println!("| {} | {} | {} | {} |{flag}", item.item, item.raw, item.brotli, item.budget);
+    }
+    let over: Vec<String> = measured
+        .iter()
+        .filter(|item| item.over_budget())
+        .map(|item| format!("{} is {} bytes brotli, over its budget of {}", item.item, item.brotli, item.budget))
+        .collect();
+    anyhow::ensure!(over.is_empty(), "size budget exceeded: {}", over.join("; "));
+    Ok(measured)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_dist(orders_wasm: &[u8]) -> tempfile::TempDir {
+        let dist = tempfile::tempdir().unwrap();
+        let root = dist.path();
+        std::fs::write(root.join("index.html"), "<html></html>").unwrap();
+        std::fs::write(root.join("remotes.json"), "{}").unwrap();
+        std::fs::write(root.join("shell-0123456789abcdef.js"), "export default 1;").unwrap();
+        std::fs::write(root.join("shell-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+        for (name, wasm) in [("auth", &b"\0asm small"[..]), ("orders", orders_wasm)] {
+            let dir = root.join("remotes").join(name);
+            std::fs::create_dir_all(&dir).unwrap();
+            let manifest = serde_json::json!({
+                "name": name, "version": "0.1.0", "abi": shared_types::ABI_VERSION,
+                "entry_js": format!("remote_{name}-0123456789abcdef.js"),
+                "entry_wasm": format!("remote_{name}-0123456789abcdef_bg.wasm"),
+                "routes": [format!("/{name}")], "permissions": []
+            });
+            std::fs::write(dir.join("remote.json"), manifest.to_string()).unwrap();
+            std::fs::write(dir.join(format!("remote_{name}-0123456789abcdef.js")), "export default 1;").unwrap();
+            std::fs::write(dir.join(format!("remote_{name}-0123456789abcdef_bg.wasm")), wasm).unwrap();
+        }
+        dist
+    }
+
+    fn budgets(orders: usize) -> Budgets {
+        Budgets { login_first_view: 10_000, remotes: BTreeMap::from([("auth".into(), 1_000), ("orders".into(), orders)]) }
+    }
+
+    /// Bytes brotli cannot shrink: a simple xorshift stream.
+    fn incompressible(len: usize) -> Vec<u8> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_build_within_budget_passes() {
+        let dist = fake_dist(b"\0asm small");
+        let measured = check(dist.path(), &budgets(1_000)).unwrap();
+        assert_eq!(measured.len(), 3);
+        assert!(measured.iter().all(|item| item.brotli > 0 && !item.over_budget()));
+    }
+
+    #[test]
+    fn an_oversized_remote_fails_the_check_by_name() {
+        let dist = fake_dist(&incompressible(50_000));
+        let error = check(dist.path(), &budgets(20_000)).unwrap_err().to_string();
+        assert!(error.contains("remote `orders`"), "{error}");
+        assert!(!error.contains("remote `auth`"), "{error}");
+    }
+
+    #[test]
+    fn the_login_view_counts_the_shell_and_the_auth_remote() {
+        let dist = fake_dist(b"\0asm small");
+        let (raw, _) = login_first_view_size(dist.path()).unwrap();
+        let expected = "<html></html>".len() + 2 + "export default 1;".len() * 2 + 4 + b"\0asm small".len();
+        let auth_manifest = std::fs::read(dist.path().join("remotes/auth/remote.json")).unwrap().len();
+        assert_eq!(raw, expected + auth_manifest);
+    }
+
+    #[test]
+    fn the_budgets_file_in_the_repository_parses() {
+        let budgets = load(&crate::workspace_root().join(BUDGETS_FILE)).unwrap();
+        assert!(budgets.remotes.contains_key("auth") && budgets.remotes.contains_key("orders"));
+    }
+}

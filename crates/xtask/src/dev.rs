@@ -1,0 +1,128 @@
+//! `cargo xtask dev`: the local development loop.
+//!
+//! Installs missing tools, builds the remotes, starts the API in dev mode on 127.0.0.1:3000 (seeded SQLite under
+//! `data/`), and runs `trunk serve` on 127.0.0.1:8080, which proxies `/api` to it and rebuilds the shell when the
+//! shell changes. This loop rebuilds a remote when its sources change. Ctrl-C stops every process it started.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result, bail};
+
+use crate::build::{self, REMOTES};
+use crate::process::{self, Server, cargo};
+use crate::{tools, workspace_root};
+
+/// Where development builds of the remotes live; Trunk's post-build hook copies them into each shell build.
+const REMOTE_STAGING: &str = "dist-remotes";
+const DEV_URL: &str = "http://127.0.0.1:8080";
+
+struct Trunk(Child);
+
+impl Drop for Trunk {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn run() -> Result<()> {
+    tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+    let root = workspace_root();
+    let staging = root.join(REMOTE_STAGING);
+    let serve_dir = root.join("dist");
+    for name in REMOTES {
+        build::build_remote(&root, name, &staging)?;
+    }
+    process::run(cargo().current_dir(&root).args(["build", "--package", "api"]))?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
+
+    let _api = Server::start_api(
+        &root.join("target/debug/api"),
+        &["--dev", "--addr", "127.0.0.1:3000", "--database", "data/portico.db", "--signing-key", "data/signing-key.pem"],
+    )
+    .context("the API needs 127.0.0.1:3000 free (Trunk proxies /api there)")?;
+    let mut trunk = Trunk(
+        Command::new("trunk")
+            .current_dir(&root)
+            .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
+            .spawn()
+            .context("could not start trunk serve")?,
+    );
+
+    println!("\nPortico is starting at {DEV_URL} (the first shell build takes a while).");
+    println!("Demo users (password is <name>-password): alice, bob (customers, acme), carol (admin, acme), dave (globex).");
+    println!("Editing a remote rebuilds it; editing the shell rebuilds the shell. Ctrl-C stops everything.\n");
+
+    let mut seen = REMOTES.iter().map(|name| (*name, newest_change(&remote_sources(&root, name)))).collect::<HashMap<_, _>>();
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(500));
+        if let Some(status) = trunk.0.try_wait()? {
+            bail!("trunk serve stopped ({status})");
+        }
+        for name in REMOTES {
+            let latest = newest_change(&remote_sources(&root, name));
+            if latest > seen[name] {
+                seen.insert(name, latest);
+                match build::build_remote(&root, name, &staging) {
+                    Ok(()) => {
+                        copy_remote(&staging, &serve_dir, name)?;
+                        println!("rebuilt remote `{name}`; reload the page to use it");
+                    }
+                    Err(error) => eprintln!("remote `{name}` did not build: {error:#}"),
+                }
+            }
+        }
+    }
+    println!("stopping the API server and trunk");
+    Ok(())
+}
+
+/// The directories whose changes rebuild remote `name`.
+fn remote_sources(root: &Path, name: &str) -> Vec<PathBuf> {
+    vec![
+        root.join("remotes").join(name),
+        root.join("crates/remote-sdk"),
+        root.join("crates/shared-types"),
+    ]
+}
+
+/// The latest modification time of any file under `paths`.
+fn newest_change(paths: &[PathBuf]) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    let mut pending: Vec<PathBuf> = paths.to_vec();
+    while let Some(path) = pending.pop() {
+        let Ok(metadata) = std::fs::metadata(&path) else { continue };
+        if metadata.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                pending.extend(entries.filter_map(|entry| entry.ok()).map(|entry| entry.path()));
+            }
+        } else if let Ok(modified) = metadata.modified() {
+            newest = newest.max(modified);
+        }
+    }
+    newest
+}
+
+/// Copies a rebuilt remote and the registry from the staging tree into the tree `trunk serve` serves.
+fn copy_remote(staging: &Path, serve_dir: &Path, name: &str) -> Result<()> {
+    let from = staging.join("remotes").join(name);
+    let to = serve_dir.join("remotes").join(name);
+    if to.exists() {
+        std::fs::remove_dir_all(&to).with_context(|| format!("clearing {}", to.display()))?;
+    }
+    std::fs::create_dir_all(&to)?;
+    for entry in std::fs::read_dir(&from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    std::fs::copy(staging.join("remotes.json"), serve_dir.join("remotes.json"))?;
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Harness for the browser end-to-end journeys (and the browser side of `cargo xtask bench`): one API server serving a private copy of the built `dist/`, one
+//! ChromeDriver, and one headless Chromium session per journey, all on 127.0.0.1 with ephemeral ports.
+//!
+//! Elements are found by accessible label, role or visible text, never by CSS position. Everything the harness
+//! starts is stopped by the harness, by its own handle, when the journey ends or panics.
+
+pub mod browser;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+
+use crate::browser::Browser;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// How long a journey waits for something to appear.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The built product to serve: `PORTICO_DIST`, or `dist/` at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("PORTICO_DIST").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests/ sits in the workspace")
+            .join("dist")
+    })
+}
+
+/// A running product and a browser pointed at it.
+pub struct Journey {
+    pub browser: Client,
+    pub base_url: String,
+    pub site: PathBuf,
+    server: Option<api::RunningServer>,
+    session: Option<Browser>,
+    _dirs: (TempDir, TempDir),
+}
+
+impl Journey {
+    /// Serves an unmodified copy of the build.
+    pub async fn start() -> Result<Self> {
+        Self::start_with_site(|_| Ok(())).await
+    }
+
+    /// Serves a copy of the build after `edit` changed it (for example, removed a remote's wasm).
+    pub async fn start_with_site(edit: impl FnOnce(&Path) -> Result<()>) -> Result<Self> {
+        let dist = dist_dir();
+        if !dist.join("index.html").exists() {
+            bail!(
+                "{} has no index.html: build the product first (cargo xtask build)",
+                dist.display()
+            );
+        }
+        let site_dir = tempfile::tempdir()?;
+        copy_tree(&dist, site_dir.path())?;
+        edit(site_dir.path())?;
+        let data_dir = tempfile::tempdir()?;
+        let mut config = api::Config::for_data_dir(data_dir.path());
+        config.dev = true;
+        config.static_dir = Some(site_dir.path().to_owned());
+        let server = api::start(config).await.context("starting the API server")?;
+        let base_url = server.url();
+        let session = Browser::launch().await?;
+        let browser = session.client.clone();
+        let site = site_dir.path().to_owned();
+        Ok(Self {
+            browser,
+            base_url,
+            site,
+            server: Some(server),
+            session: Some(session),
+            _dirs: (site_dir, data_dir),
+        })
+    }
+
+    /// Closes the browser and stops the server and the driver.
+    pub async fn finish(mut self) -> Result<()> {
+        if let Some(session) = self.session.take() {
+            session.close().await;
+        }
+        if let Some(server) = self.server.take() {
+            server.stop().await?;
+        }
+        Ok(())
+    }
+
+    pub async fn open(&self, path: &str) -> Result<()> {
+        self.browser.goto(&format!("{}{path}", self.base_url)).await?;
+        Ok(())
+    }
+
+    /// The current path and query, e.g. `/login?redirect=%2Fdashboard`.
+    pub async fn location(&self) -> Result<String> {
+        let url = self.browser.current_url().await?;
+        Ok(match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        })
+    }
+
+    /// Waits until the location (path and query) equals `expected`.
+    pub async fn wait_for_location(&self, expected: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let location = self.location().await?;
+            if location == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("expected to be at {expected}, but the browser is at {location}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_for(&self, xpath: &str, what: &str) -> Result<Element> {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(xpath))
+            .await
+            .with_context(|| format!("{what} did not appear within {} s", PATIENCE.as_secs()))
+    }
+
+    /// The form control whose `<label>` reads `label`.
+    pub async fn field(&self, label: &str) -> Result<Element> {
+        let xpath = format!(
+            "//*[@id = //label[normalize-space(.) = {0}]/@for] | //label[normalize-space(.) = {0}]//input",
+            literal(label)
+        );
+        self.wait_for(&xpath, &format!("the field labelled {label:?}")).await
+    }
+
+    /// The button whose accessible text is `name`.
+    pub async fn button(&self, name: &str) -> Result<Element> {
+        let xpath = format!("//button[normalize-space(.) = {0} or @aria-label = {0}]", literal(name));
+        self.wait_for(&xpath, &format!("the button {name:?}")).await
+    }
+
+    /// The link whose text is `text`.
+    pub async fn link(&self, text: &str) -> Result<Element> {
+        let xpath = format!("//a[normalize-space(.) = {0}]", literal(text));
+        self.wait_for(&xpath, &format!("the link {text:?}")).await
+    }
+
+    /// The first element with role `role`.
+    pub async fn role(&self, role: &str) -> Result<Element> {
+        self.wait_for(
+            &format!("//*[@role = {}]", literal(role)),
+            &format!("an element with role {role:?}"),
+        )
+        .await
+    }
+
+    /// Waits until some element's own text contains `text`.
+    pub async fn text(&self, text: &str) -> Result<Element> {
+        let xpath = format!(
+            "//body//*[not(self::script)][text()[contains(normalize-space(.), {})]]",
+            literal(text)
+        );
+        self.wait_for(&xpath, &format!("the text {text:?}")).await
+    }
+
+    /// Fills the sign-in form and submits it.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<()> {
+        let username_field = self.field("Username").await?;
+        username_field.clear().await?;
+        username_field.send_keys(username).await?;
+        let password_field = self.field("Password").await?;
+        password_field.clear().await?;
+        password_field.send_keys(password).await?;
+        self.button("Sign in").await?.click().await?;
+        Ok(())
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn script(&self, script: &str) -> Result<Value> {
+        Ok(self.browser.execute(script, vec![]).await?)
+    }
+
+    /// Signs in through the API (not the browser) and returns the ids of the user's orders.
+    pub async fn order_ids_of(&self, username: &str) -> Result<Vec<i64>> {
+        let client = reqwest::Client::new();
+        let login = json!({"username": username, "password": format!("{username}-password")});
+        let response = client
+            .post(format!("{}/api/auth/login", self.base_url))
+            .json(&login)
+            .send()
+            .await?;
+        let token = response.json::<Value>().await?["access_token"]
+            .as_str()
+            .context("no token")?
+            .to_owned();
+        let orders: Value = client
+            .get(format!("{}/api/orders", self.base_url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(orders["orders"]
+            .as_array()
+            .context("no orders")?
+            .iter()
+            .filter_map(|order| order["id"].as_i64())
+            .collect())
+    }
+}
+
+/// An XPath string literal for `text` (handles both quote kinds).
+fn literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn xpath_literals_survive_quotes() {
+        assert_eq!(literal("Sign in"), "'Sign in'");
+        assert_eq!(literal("Don't"), "\"Don't\"");
+        assert_eq!(literal(r#"a'b"c"#), r#"concat('a', "'", 'b"c')"#);
+    }
+}

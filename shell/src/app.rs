@@ -50,7 +50,11 @@ fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
     let decision = Memo::new(move |_| {
         let search = location.search.get();
         let path = location.pathname.get();
-        let path_and_query = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let path_and_query = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
         let redirect = query.with(|query| query.get("redirect"));
         decide(access, &session.get(), &path_and_query, redirect.as_deref())
     });

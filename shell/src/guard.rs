@@ -58,7 +58,10 @@ pub fn decide(access: RouteAccess, session: &Session, path_and_query: &str, redi
 
 /// `/login?redirect=<path and query>`, with the target fully percent-encoded.
 pub fn login_url(path_and_query: &str) -> String {
-    format!("{LOGIN_PATH}?redirect={}", utf8_percent_encode(path_and_query, REDIRECT_VALUE))
+    format!(
+        "{LOGIN_PATH}?redirect={}",
+        utf8_percent_encode(path_and_query, REDIRECT_VALUE)
+    )
 }
 
 /// The in-app path to go to after sign-in: `redirect` if it is a plain same-origin path, else the dashboard.
@@ -196,10 +199,18 @@ mod tests {
             GuardDecision::Redirect("/orders/7".into())
         );
         assert_eq!(
-            decide(RouteAccess::SignIn, &signed_in(), "/login", Some("https://evil.example/x")),
+            decide(
+                RouteAccess::SignIn,
+                &signed_in(),
+                "/login",
+                Some("https://evil.example/x")
+            ),
             GuardDecision::Redirect(DEFAULT_AFTER_SIGN_IN.into())
         );
-        assert_eq!(decide(RouteAccess::Protected, &signed_in(), "/orders", None), GuardDecision::Render);
+        assert_eq!(
+            decide(RouteAccess::Protected, &signed_in(), "/orders", None),
+            GuardDecision::Render
+        );
     }
 
     #[test]

@@ -79,7 +79,10 @@ pub async fn login(username: &str, password: &str) -> Result<IdentityContext, Ht
 
 /// Bootstrap: asks whether the refresh cookie names a session, and if so gets an access token for it.
 pub async fn restore_session() -> Result<Option<IdentityContext>, HttpError> {
-    let response = auth_request(Method::GET, "/api/auth/session").send().await.map_err(network)?;
+    let response = auth_request(Method::GET, "/api/auth/session")
+        .send()
+        .await
+        .map_err(network)?;
     match response.status() {
         200 => {
             let body: IdentityBody = read_json(&response).await?;
@@ -126,18 +129,21 @@ pub async fn api_fetch(request: &FetchRequest) -> Result<FetchResponse, HttpErro
 }
 
 async fn send_with_token(request: &FetchRequest, token: Option<&str>) -> Result<Response, HttpError> {
-    let method = Method::from_bytes(request.method.as_bytes()).map_err(|error| HttpError::Malformed(error.to_string()))?;
+    let method =
+        Method::from_bytes(request.method.as_bytes()).map_err(|error| HttpError::Malformed(error.to_string()))?;
     let mut builder = RequestBuilder::new(&request.path).method(method);
     if let Some(token) = token.filter(|_| may_carry_token(&request.path, &page_origin(), &api_origin())) {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let sent = match &request.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.clone())
-            .map_err(|error| HttpError::Malformed(error.to_string()))?
-            .send()
-            .await,
+        Some(body) => {
+            builder
+                .header("Content-Type", "application/json")
+                .body(body.clone())
+                .map_err(|error| HttpError::Malformed(error.to_string()))?
+                .send()
+                .await
+        }
         None => builder.send().await,
     };
     sent.map_err(network)
@@ -151,7 +157,10 @@ async fn refresh(stale: Option<String>) -> Result<(), HttpError> {
     if replaced && !token_expires_soon() {
         return Ok(());
     }
-    let response = auth_request(Method::POST, "/api/auth/refresh").send().await.map_err(network)?;
+    let response = auth_request(Method::POST, "/api/auth/refresh")
+        .send()
+        .await
+        .map_err(network)?;
     if response.status() == 401 {
         forget_token();
         return Err(HttpError::SessionEnded);
@@ -181,7 +190,9 @@ async fn accept_session(response: Response) -> Result<IdentityContext, HttpError
 }
 
 fn auth_request(method: Method, path: &str) -> RequestBuilder {
-    RequestBuilder::new(path).method(method).header(CSRF_HEADER.0, CSRF_HEADER.1)
+    RequestBuilder::new(path)
+        .method(method)
+        .header(CSRF_HEADER.0, CSRF_HEADER.1)
 }
 
 async fn into_fetch_response(response: Response) -> Result<FetchResponse, HttpError> {

@@ -105,7 +105,10 @@ mod tests {
         assert!(may_carry_token("/api/orders", API, API));
         assert!(!may_carry_token("/api/orders", PAGE, API));
         assert!(!may_carry_token("//evil.com/api", API, API));
-        assert_eq!(request_origin("/api/orders", "http://127.0.0.1:3000").unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(
+            request_origin("/api/orders", "http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000"
+        );
         assert_eq!(normalize_origin("http://127.0.0.1:80/").unwrap(), "http://127.0.0.1");
     }
 }

@@ -117,6 +117,10 @@ async fn call_async(bridge: &JsValue, name: &'static str, json: &str) -> Result<
 fn describe(error: &JsValue) -> String {
     error
         .as_string()
-        .or_else(|| error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())))
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
         .unwrap_or_else(|| "unknown error".into())
 }

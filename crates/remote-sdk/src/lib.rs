@@ -33,7 +33,11 @@ macro_rules! export {
             element: $crate::reexports::wasm_bindgen::JsValue,
             host: $crate::reexports::wasm_bindgen::JsValue,
         ) -> ::core::result::Result<$crate::RemoteHandle, $crate::reexports::wasm_bindgen::JsValue> {
-            $crate::mount_remote(element, host, |host| ::leptos::prelude::view! { <$app host=host /> })
+            $crate::mount_remote(
+                element,
+                host,
+                |host| ::leptos::prelude::view! { <$app host=host /> },
+            )
         }
     };
 }

@@ -81,7 +81,11 @@ impl RemoteManifest {
         }
         check_entry(&self.entry_js, ".js")?;
         check_entry(&self.entry_wasm, ".wasm")?;
-        if let Some(route) = self.routes.iter().find(|route| !route.starts_with('/') || route.starts_with("//")) {
+        if let Some(route) = self
+            .routes
+            .iter()
+            .find(|route| !route.starts_with('/') || route.starts_with("//"))
+        {
             return Err(ManifestError::InvalidRoute(route.clone()));
         }
         Ok(())
@@ -93,7 +97,10 @@ impl RemoteManifest {
             Some(slash) => &manifest_url[..=slash],
             None => "/",
         };
-        (format!("{directory}{}", self.entry_js), format!("{directory}{}", self.entry_wasm))
+        (
+            format!("{directory}{}", self.entry_js),
+            format!("{directory}{}", self.entry_wasm),
+        )
     }
 }
 
@@ -160,7 +167,15 @@ mod tests {
 
     #[test]
     fn entries_that_leave_the_remote_directory_are_refused() {
-        for bad in ["../shell.js", "/x.js", "https://evil.example/x.js", "a/b.js", ".js", "x.wasm", "a\\b.js"] {
+        for bad in [
+            "../shell.js",
+            "/x.js",
+            "https://evil.example/x.js",
+            "a/b.js",
+            ".js",
+            "x.wasm",
+            "a\\b.js",
+        ] {
             check(
                 |m| m.entry_js = bad.into(),
                 Err(ManifestError::InvalidEntry {
@@ -185,8 +200,14 @@ mod tests {
 
     #[test]
     fn names_and_routes_are_checked() {
-        check(|m| m.name = "Orders".into(), Err(ManifestError::InvalidName("Orders".into())));
-        check(|m| m.routes = vec!["orders".into()], Err(ManifestError::InvalidRoute("orders".into())));
+        check(
+            |m| m.name = "Orders".into(),
+            Err(ManifestError::InvalidName("Orders".into())),
+        );
+        check(
+            |m| m.routes = vec!["orders".into()],
+            Err(ManifestError::InvalidRoute("orders".into())),
+        );
         let json = serde_json::to_string(&manifest()).unwrap();
         assert!(matches!(
             RemoteManifest::parse(&json, "auth"),

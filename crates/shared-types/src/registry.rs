@@ -92,7 +92,12 @@ mod tests {
 
     #[test]
     fn foreign_or_relative_manifest_urls_are_refused() {
-        for url in ["https://cdn.example/remote.json", "//cdn.example/r.json", "remotes/x.json", "/a/../b.json"] {
+        for url in [
+            "https://cdn.example/remote.json",
+            "//cdn.example/r.json",
+            "remotes/x.json",
+            "/a/../b.json",
+        ] {
             let json = format!(r#"{{"remotes":{{"orders":"{url}"}}}}"#);
             assert!(
                 matches!(Registry::parse(&json), Err(RegistryError::InvalidUrl { .. })),

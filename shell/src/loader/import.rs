@@ -79,16 +79,23 @@ pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
     let manifest_text = fetch_text(&manifest_url).await.map_err(manifest_error)?;
     let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| manifest_error(error.to_string()))?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
-    let module = import_remote(&js_url, &wasm_url).await.map_err(|error| LoadError::Code {
-        remote: remote.to_owned(),
-        reason: describe(&error),
-    })?;
+    let module = import_remote(&js_url, &wasm_url)
+        .await
+        .map_err(|error| LoadError::Code {
+            remote: remote.to_owned(),
+            reason: describe(&error),
+        })?;
     MODULES.with(|modules| modules.borrow_mut().insert(remote.to_owned(), module.clone()));
     Ok(module)
 }
 
 /// Calls the remote's `mount(element, host)`, returning its handle.
-pub fn mount(remote: &str, module: &JsValue, element: &web_sys::HtmlElement, host: &JsValue) -> Result<JsValue, LoadError> {
+pub fn mount(
+    remote: &str,
+    module: &JsValue,
+    element: &web_sys::HtmlElement,
+    host: &JsValue,
+) -> Result<JsValue, LoadError> {
     mount_remote(module, element, host).map_err(|error| LoadError::Mount {
         remote: remote.to_owned(),
         reason: describe(&error),
@@ -120,6 +127,10 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 fn describe(error: &JsValue) -> String {
     error
         .as_string()
-        .or_else(|| error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())))
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
         .unwrap_or_else(|| "unknown error".into())
 }

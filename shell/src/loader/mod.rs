@@ -59,7 +59,11 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     let path_and_query = move || {
         let search = location.search.get();
         let path = location.pathname.get();
-        if search.is_empty() { path } else { format!("{path}?{search}") }
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
     };
 
     Effect::new(move || {
@@ -88,7 +92,10 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             );
             match import::mount(name, &module, &element, bridge.object()) {
                 Ok(handle) => {
-                    let mounted = MountedRemote { handle, _bridge: bridge };
+                    let mounted = MountedRemote {
+                        handle,
+                        _bridge: bridge,
+                    };
                     MOUNTED.with(|all| all.borrow_mut().insert(outlet, mounted));
                     status.try_set(LoadStatus::Mounted);
                 }

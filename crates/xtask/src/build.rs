@@ -127,10 +127,10 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
     let js_source = staging.join(format!("{artifact}.js"));
     let entry_js = format!("{artifact}-{}.js", short_hash(&js_source)?);
     let entry_wasm = format!("{artifact}_bg-{}.wasm", short_hash(&bindgen_wasm)?);
-    let (routes, permissions) = portico_metadata(root, &package)?;
+    let (version, routes, permissions) = package_metadata(root, &package)?;
     let manifest = RemoteManifest {
         name: name.to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
+        version,
         abi: ABI_VERSION,
         entry_js: entry_js.clone(),
         entry_wasm: entry_wasm.clone(),
@@ -165,8 +165,8 @@ fn register(out: &Path, name: &str) -> Result<()> {
     write(&path, &serde_json::to_string_pretty(&registry)?)
 }
 
-/// `routes` and `permissions` from `[package.metadata.portico]` of the remote's Cargo.toml.
-fn portico_metadata(root: &Path, package: &str) -> Result<(Vec<String>, Vec<String>)> {
+/// The package version, and `routes` and `permissions` from `[package.metadata.portico]` of its Cargo.toml.
+fn package_metadata(root: &Path, package: &str) -> Result<(String, Vec<String>, Vec<String>)> {
     let output = Command::new(cargo())
         .current_dir(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
@@ -192,7 +192,8 @@ fn portico_metadata(root: &Path, package: &str) -> Result<(Vec<String>, Vec<Stri
             })
             .unwrap_or_default()
     };
-    Ok((strings("routes"), strings("permissions")))
+    let version = found["version"].as_str().unwrap_or_default().to_owned();
+    Ok((version, strings("routes"), strings("permissions")))
 }
 
 /// The cargo that runs xtask, so toolchain overrides carry through.

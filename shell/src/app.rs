@@ -47,20 +47,23 @@ fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
     let session = use_session().state();
     let location = use_location();
     let query = use_query_map();
+    // Only the session is tracked. The path is read untracked, so a guard that is being torn down after its own
+    // redirect does not react to the new URL (it would wrap `/login?redirect=...` into itself forever).
+    let current_path = move || {
+        let search = location.search.get_untracked();
+        let path = location.pathname.get_untracked();
+        if search.is_empty() { path } else { format!("{path}?{search}") }
+    };
     let decision = Memo::new(move |_| {
-        let search = location.search.get();
-        let path = location.pathname.get();
-        let path_and_query = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
-        let redirect = query.with(|query| query.get("redirect"));
-        decide(access, &session.get(), &path_and_query, redirect.as_deref())
+        let session = session.get();
+        let redirect = query.with_untracked(|query| query.get("redirect"));
+        decide(access, &session, &current_path(), redirect.as_deref())
     });
     let navigate = use_navigate();
     Effect::new(move || {
-        if let GuardDecision::Redirect(target) = decision.get() {
+        if let GuardDecision::Redirect(target) = decision.get()
+            && target != current_path()
+        {
             navigate(
                 &target,
                 NavigateOptions {

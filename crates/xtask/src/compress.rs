@@ -29,6 +29,14 @@ fn gzip_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
+/// Writes `.br` and `.gz` next to one file.
+pub fn precompress_file(path: &Path) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    std::fs::write(sibling(path, "br"), brotli_bytes(&bytes))?;
+    std::fs::write(sibling(path, "gz"), gzip_bytes(&bytes)?)?;
+    Ok(())
+}
+
 /// Writes `.br` and `.gz` next to every compressible file under `dir`, and removes siblings whose source is
 /// gone. Files whose siblings are newer are skipped.
 pub fn precompress(dir: &Path) -> Result<()> {
@@ -49,9 +57,7 @@ pub fn precompress(dir: &Path) -> Result<()> {
         if is_newer(&brotli_path, &path) && is_newer(&gzip_path, &path) {
             continue;
         }
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        std::fs::write(&brotli_path, brotli_bytes(&bytes))?;
-        std::fs::write(&gzip_path, gzip_bytes(&bytes)?)?;
+        precompress_file(&path)?;
     }
     Ok(())
 }

@@ -3,7 +3,12 @@
 //! One binary with subcommands. It finds the workspace root from `CARGO_MANIFEST_DIR`, runs cargo through the
 //! `CARGO` variable, says what it installs before installing it, and stops only the processes it started.
 
+mod bench;
 mod bench_api;
+mod budgets;
+mod build;
+mod compress;
+mod dev;
 mod process;
 mod test;
 mod tools;
@@ -22,14 +27,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install missing tools, then run every check: format, clippy, native tests, browser tests, end-to-end.
+    /// Install missing tools, build the remotes, run the API and `trunk serve` on http://127.0.0.1:8080.
+    Dev,
+    /// Install missing tools, then run every check: format, clippy, native and browser tests, budgets, end-to-end.
     Test,
+    /// Write the release product to dist/: the shell, every remote and the registry.
+    Build,
+    /// Build one remote into dist/remotes/<name>/ and register it, without touching the shell.
+    BuildRemote {
+        /// Remote name: auth, dashboard or orders.
+        name: String,
+    },
     /// Install whatever tools are missing on this machine, and nothing else.
     Setup,
-    /// Measure; `cargo xtask bench api` load-tests the API server.
+    /// Measure Portico against the React + Module Federation peer; `bench api` load-tests the API alone.
     Bench {
         #[command(subcommand)]
-        target: BenchTarget,
+        target: Option<BenchTarget>,
+        #[command(flatten)]
+        options: bench::Options,
     },
 }
 
@@ -42,19 +58,28 @@ enum BenchTarget {
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .ancestors()
-        .nth(2)
-        .expect("crates/xtask sits two levels below the root")
-        .to_path_buf()
+    manifest_dir.ancestors().nth(2).expect("crates/xtask sits two levels below the root").to_path_buf()
 }
 
 fn main() -> Result<()> {
+    let root = workspace_root();
     match Cli::parse().command {
+        Command::Dev => dev::run(),
         Command::Test => test::run_all(),
+        Command::Build => {
+            tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+            build::build_all(&root)?;
+            compress::precompress(&root.join("dist"))
+        }
+        Command::BuildRemote { name } => {
+            tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+            let dist = root.join("dist");
+            build::build_remote(&root, &name, &dist)?;
+            compress::precompress(&dist.join("remotes").join(&name))?;
+            compress::precompress_file(&dist.join("remotes.json"))
+        }
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
-        Command::Bench {
-            target: BenchTarget::Api(options),
-        } => bench_api::run(&options),
+        Command::Bench { target: Some(BenchTarget::Api(options)), .. } => bench_api::run(&options),
+        Command::Bench { target: None, options } => bench::run(&options),
     }
 }

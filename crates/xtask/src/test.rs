@@ -1,28 +1,65 @@
 //! `cargo xtask test`: the one command README gives and CI runs.
 //!
-//! Installs missing tools, then runs, in order: format and clippy checks, the native tests, and (as the product
-//! grows) the browser tests, the release build and the end-to-end suite. Stops at the first failure.
+//! Installs missing tools, then runs, in order, stopping at the first failure:
+//! 1. format and clippy checks (native, and wasm32 for the shell, SDK and remotes);
+//! 2. the native tests (API integration tests included);
+//! 3. the shell's `wasm-bindgen-test` browser tests in headless Chromium;
+//! 4. the release build of shell and remotes into `dist/` (built once, reused below);
+//! 5. the size budgets of `bench/budgets.toml`;
+//! 6. the end-to-end journeys, against the API serving that build with `--static-dir`.
 
 use anyhow::Result;
 
 use crate::process::{cargo, run};
-use crate::tools;
-use crate::workspace_root;
+use crate::{budgets, build, compress, tools, workspace_root};
+
+/// Crates that only make sense on wasm32.
+const WASM_CRATES: &[&str] = &["shell", "remote-sdk", "remote-auth", "remote-dashboard", "remote-orders"];
 
 pub fn run_all() -> Result<()> {
-    tools::ensure_all(tools::Needs {
-        wasm: false,
-        browser: false,
-    })?;
+    tools::ensure_all(tools::Needs::everything())?;
     let root = workspace_root();
-    eprintln!("== format");
+    let step = |name: &str| eprintln!("\n== {name}");
+
+    step("format");
     run(cargo().current_dir(&root).args(["fmt", "--all", "--", "--check"]))?;
-    eprintln!("== clippy");
+    step("clippy (native)");
+    run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    step("clippy (wasm32)");
+    let mut wasm_clippy = cargo();
+    wasm_clippy.current_dir(&root).args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
+    for name in WASM_CRATES {
+        wasm_clippy.args(["--package", name]);
+    }
+    run(wasm_clippy.args(["--", "-D", "warnings"]))?;
+
+    step("native tests");
+    run(cargo().current_dir(&root).args(["test", "--workspace", "--exclude", "e2e"]))?;
+    run(cargo().current_dir(&root).args(["test", "--package", "e2e", "--lib"]))?;
+
+    step("browser tests (wasm-bindgen-test in headless Chromium)");
     run(cargo()
         .current_dir(&root)
-        .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-    eprintln!("== native tests");
-    run(cargo().current_dir(&root).args(["test", "--workspace"]))?;
-    eprintln!("All checks passed.");
+        .args(["test", "--target", "wasm32-unknown-unknown", "--package", "shell"])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+
+    step("release build");
+    let dist = root.join("dist");
+    build::build_all(&root)?;
+    compress::precompress(&dist)?;
+
+    step("size budgets");
+    budgets::check(&dist, &budgets::load(&root.join(budgets::BUDGETS_FILE))?)?;
+
+    step("end-to-end journeys (headless Chromium, WebDriver)");
+    run(cargo()
+        .current_dir(&root)
+        .args(["test", "--package", "e2e", "--test", "journeys", "--", "--test-threads=2"])
+        .env("PORTICO_DIST", &dist)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("CHROMIUM", tools::CHROMIUM))?;
+
+    eprintln!("\nAll checks passed.");
     Ok(())
 }

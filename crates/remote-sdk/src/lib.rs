@@ -1,0 +1,43 @@
+//! What a Portico remote links: the [`export!`] macro and a typed [`Host`].
+//!
+//! A remote author writes a plain Leptos component that takes a `host: Host` prop and calls
+//! `remote_sdk::export!(App)`. The macro generates the `mount(element, host) -> handle` export the shell calls;
+//! the handle offers `unmount()` and `update(context)`. Everything that crosses between shell and remote is a
+//! JSON string or a plain JS value, never a Rust type or a signal, and a remote never sees a token.
+
+mod host;
+mod lifecycle;
+
+pub use host::{Host, HostError};
+pub use lifecycle::{RemoteHandle, mount_remote};
+pub use shared_types::{
+    ABI_VERSION, FetchRequest, FetchResponse, HostContext, IdentityContext, SignInRequest, SignInResult,
+};
+
+/// Crates the [`export!`] expansion names, so a remote needs no direct dependency on them.
+#[doc(hidden)]
+pub mod reexports {
+    pub use wasm_bindgen;
+}
+
+/// Exports a component as this remote's entry point.
+///
+/// `$app` must be a Leptos component whose only prop is `host: Host`. The expansion defines the wasm-bindgen
+/// export `mount(element, host)`, which returns a [`RemoteHandle`] or throws a string the shell catches.
+#[macro_export]
+macro_rules! export {
+    ($app:ident) => {
+        /// Mounts this remote into `element`, talking to the shell through the `host` bridge object.
+        #[$crate::reexports::wasm_bindgen::prelude::wasm_bindgen(wasm_bindgen = $crate::reexports::wasm_bindgen)]
+        pub fn mount(
+            element: $crate::reexports::wasm_bindgen::JsValue,
+            host: $crate::reexports::wasm_bindgen::JsValue,
+        ) -> ::core::result::Result<$crate::RemoteHandle, $crate::reexports::wasm_bindgen::JsValue> {
+            $crate::mount_remote(
+                element,
+                host,
+                |host| ::leptos::prelude::view! { <$app host=host /> },
+            )
+        }
+    };
+}

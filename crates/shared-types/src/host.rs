@@ -1,0 +1,150 @@
+//! Messages a remote exchanges with its host through the host API, always as JSON strings.
+//!
+//! A remote never receives a token: a [`FetchRequest`] names only a root-relative `/api/...` path, and the
+//! shell's interceptor decides what to attach.
+
+use serde::{Deserialize, Serialize};
+
+use crate::IdentityContext;
+
+/// What the shell pushes into a mounted remote through `handle.update(context)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostContext {
+    /// The current identity.
+    pub identity: IdentityContext,
+    /// The current in-app path, with its query string.
+    pub path: String,
+}
+
+/// An HTTP request a remote asks the shell to make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchRequest {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub method: String,
+    /// Root-relative path under `/api/`.
+    pub path: String,
+    /// JSON request body, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+impl FetchRequest {
+    /// A `GET` of `path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self {
+            method: "GET".into(),
+            path: path.into(),
+            body: None,
+        }
+    }
+
+    /// Whether the request may go through the host at all: a known method and a plain `/api/` path.
+    pub fn is_allowed(&self) -> bool {
+        let known_method = matches!(self.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE");
+        let plain_path = self.path.starts_with("/api/")
+            && !self.path.starts_with("/api/auth/")
+            && !self.path.contains("..")
+            && !self.path.contains('\\')
+            && !self.path.contains("//")
+            && !self.path.chars().any(char::is_control);
+        known_method && plain_path
+    }
+}
+
+/// The answer to a [`FetchRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response body as text (usually JSON).
+    pub body: String,
+}
+
+impl FetchResponse {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Credentials the auth remote hands to the shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    /// The username as typed.
+    pub username: String,
+    /// The password as typed; the shell forwards it to the API and forgets it.
+    pub password: String,
+}
+
+/// How a sign-in attempt ended, as the auth remote shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SignInResult {
+    /// Signed in; the shell navigates away from the form.
+    SignedIn,
+    /// The username or password was wrong.
+    InvalidCredentials,
+    /// Too many failed attempts; the form should say when to try again.
+    TooManyAttempts {
+        /// Seconds until the next attempt may succeed.
+        retry_after_secs: u64,
+    },
+    /// A field was empty or too long.
+    Invalid,
+    /// Anything else: the API was unreachable or failed.
+    Failed,
+}
+
+impl SignInResult {
+    /// The sentence shown next to the form, or `None` after success.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            SignInResult::SignedIn => None,
+            SignInResult::InvalidCredentials => {
+                Some("The username or password is incorrect. Check them and try again.".into())
+            }
+            SignInResult::TooManyAttempts { retry_after_secs } => {
+                Some(format!("Too many attempts, try again in {retry_after_secs} s."))
+            }
+            SignInResult::Invalid => Some("Enter both your username and your password.".into()),
+            SignInResult::Failed => Some("Signing in did not work. Please try again in a moment.".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(method: &str, path: &str, allowed: bool) {
+        let request = FetchRequest {
+            method: method.into(),
+            path: path.into(),
+            body: None,
+        };
+        assert_eq!(request.is_allowed(), allowed, "{method} {path}");
+    }
+
+    #[test]
+    fn only_plain_api_paths_go_through_the_host() {
+        check("GET", "/api/orders", true);
+        check("POST", "/api/orders", true);
+        check("GET", "/api/orders/3?x=1", true);
+        check("GET", "https://evil.example/api/orders", false);
+        check("GET", "//evil.example/api/orders", false);
+        check("GET", "/api/../secret", false);
+        check("GET", "/api\\orders", false);
+        check("POST", "/api/auth/refresh", false);
+        check("TRACE", "/api/orders", false);
+    }
+
+    #[test]
+    fn sign_in_result_round_trips_with_an_outcome_tag() {
+        let result = SignInResult::TooManyAttempts { retry_after_secs: 30 };
+        let json = serde_json::to_string(&result).unwrap();
+        assert_eq!(json, r#"{"outcome":"too_many_attempts","retry_after_secs":30}"#);
+        assert_eq!(serde_json::from_str::<SignInResult>(&json).unwrap(), result);
+        assert_eq!(result.message().unwrap(), "Too many attempts, try again in 30 s.");
+        assert_eq!(SignInResult::SignedIn.message(), None);
+    }
+}

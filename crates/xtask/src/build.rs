@@ -1,0 +1,285 @@
+//! `cargo xtask build` and `cargo xtask build-remote <name>`: the production tree in `dist/`.
+//!
+//! The shell is built by Trunk (release, size profile, wasm-opt). Each remote is built on its own: cargo for
+//! wasm32 with the `wasm-release` profile, `wasm-bindgen --target web`, `wasm-opt`, then content-hashed file
+//! names, its `remote.json` and an entry in `remotes.json`. Building a remote touches only
+//! `remotes/<name>/` and its registry entry, never the shell's files. Tools are never downloaded here.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail, ensure};
+use sha2::{Digest, Sha256};
+use shared_types::manifest::MANIFEST_FILE;
+use shared_types::{ABI_VERSION, REGISTRY_URL, Registry, RemoteManifest};
+
+/// Every remote in the workspace, by name (crate `remote-<name>` in `remotes/<name>/`).
+pub const REMOTES: [&str; 3] = ["auth", "dashboard", "orders"];
+/// The cargo profile shell and remotes are built with.
+pub const WASM_PROFILE: &str = "wasm-release";
+/// wasm-bindgen-cli must match the `wasm-bindgen` crate in Cargo.lock exactly.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The binaryen release whose `wasm-opt` understands what rustc emits for wasm32.
+pub const WASM_OPT_VERSION: &str = "version 132";
+/// Features rustc's wasm32 output uses; older wasm-opt defaults reject them.
+const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-reference-types",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+/// Hex digits of the SHA-256 kept in hashed file names.
+const HASH_CHARS: usize = 16;
+
+/// Builds the release shell with Trunk into `dist/`, then every remote and the registry.
+pub fn build_all(root: &Path) -> Result<()> {
+    let dist = root.join("dist");
+    build_shell(root, &dist)?;
+    for name in REMOTES {
+        build_remote(root, name, &dist)?;
+    }
+    println!("built the shell and {} remotes into {}", REMOTES.len(), dist.display());
+    Ok(())
+}
+
+/// `trunk build --release` into `dist`; Trunk runs wasm-bindgen and wasm-opt from PATH, offline.
+pub fn build_shell(root: &Path, dist: &Path) -> Result<()> {
+    println!("building the shell with trunk (release)");
+    let status = Command::new("trunk")
+        .current_dir(root)
+        .args(["build", "--release", "--dist"])
+        .arg(dist)
+        .env("PATH", tool_path()?)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .status()
+        .context("could not run `trunk`; is trunk 0.21.14 installed?")?;
+    ensure!(status.success(), "trunk build failed ({status})");
+    Ok(())
+}
+
+/// Builds remote `name` and writes its hashed files and `remote.json` to `out/remotes/<name>/`, then records it
+/// in `out/remotes.json`. Nothing else under `out` is touched.
+pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
+    ensure!(
+        REMOTES.contains(&name),
+        "unknown remote `{name}`; known remotes: {}",
+        REMOTES.join(", ")
+    );
+    let package = format!("remote-{name}");
+    let artifact = format!("remote_{}", name.replace('-', "_"));
+    println!("building remote `{name}`");
+
+    let status = Command::new(cargo())
+        .current_dir(root)
+        .args([
+            "build",
+            "--package",
+            &package,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            WASM_PROFILE,
+        ])
+        .status()
+        .context("could not run cargo")?;
+    ensure!(status.success(), "cargo build of `{package}` failed ({status})");
+    let wasm = target_dir(root)
+        .join("wasm32-unknown-unknown")
+        .join(WASM_PROFILE)
+        .join(format!("{artifact}.wasm"));
+
+    let staging = target_dir(root).join("remote-staging").join(name);
+    recreate_dir(&staging)?;
+    let status = Command::new(find_wasm_bindgen()?)
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            &artifact,
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&wasm)
+        .status()
+        .context("could not run wasm-bindgen")?;
+    ensure!(status.success(), "wasm-bindgen failed for `{name}` ({status})");
+
+    let bindgen_wasm = staging.join(format!("{artifact}_bg.wasm"));
+    let status = Command::new(find_wasm_opt()?)
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .arg(&bindgen_wasm)
+        .arg("-o")
+        .arg(&bindgen_wasm)
+        .status()
+        .context("could not run wasm-opt")?;
+    ensure!(status.success(), "wasm-opt failed for `{name}` ({status})");
+    ensure!(
+        !staging.join("snippets").exists(),
+        "`{name}` uses JS snippets, which remote builds do not ship yet"
+    );
+
+    let js_source = staging.join(format!("{artifact}.js"));
+    let entry_js = format!("{artifact}-{}.js", short_hash(&js_source)?);
+    let entry_wasm = format!("{artifact}_bg-{}.wasm", short_hash(&bindgen_wasm)?);
+    let (version, routes, permissions) = package_metadata(root, &package)?;
+    let manifest = RemoteManifest {
+        name: name.to_owned(),
+        version,
+        abi: ABI_VERSION,
+        entry_js: entry_js.clone(),
+        entry_wasm: entry_wasm.clone(),
+        routes,
+        permissions,
+    };
+    manifest
+        .validate()
+        .with_context(|| format!("the manifest built for `{name}` is invalid"))?;
+
+    let remote_dir = out.join("remotes").join(name);
+    recreate_dir(&remote_dir)?;
+    copy(&js_source, &remote_dir.join(&entry_js))?;
+    copy(&bindgen_wasm, &remote_dir.join(&entry_wasm))?;
+    let manifest_json = serde_json::to_string_pretty(&manifest)?;
+    write(&remote_dir.join(MANIFEST_FILE), &manifest_json)?;
+    register(out, name)?;
+    println!("  {} and {}", remote_dir.join(&entry_js).display(), entry_wasm);
+    Ok(())
+}
+
+/// Adds `name` to `out/remotes.json`, keeping every other entry.
+fn register(out: &Path, name: &str) -> Result<()> {
+    let path = out.join(REGISTRY_URL.trim_start_matches('/'));
+    let mut registry = match fs::read_to_string(&path) {
+        Ok(text) => Registry::parse(&text).with_context(|| format!("{} is not a valid registry", path.display()))?,
+        Err(_) => Registry::default(),
+    };
+    registry
+        .remotes
+        .insert(name.to_owned(), Registry::default_manifest_url(name));
+    write(&path, &serde_json::to_string_pretty(&registry)?)
+}
+
+/// The package version, and `routes` and `permissions` from `[package.metadata.portico]` of its Cargo.toml.
+fn package_metadata(root: &Path, package: &str) -> Result<(String, Vec<String>, Vec<String>)> {
+    let output = Command::new(cargo())
+        .current_dir(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .context("could not run cargo metadata")?;
+    ensure!(output.status.success(), "cargo metadata failed");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let packages = metadata["packages"]
+        .as_array()
+        .context("cargo metadata lists no packages")?;
+    let Some(found) = packages.iter().find(|candidate| candidate["name"] == package) else {
+        bail!("package `{package}` is not in the workspace");
+    };
+    let portico = &found["metadata"]["portico"];
+    let strings = |key: &str| -> Vec<String> {
+        portico[key]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let version = found["version"].as_str().unwrap_or_default().to_owned();
+    Ok((version, strings("routes"), strings("permissions")))
+}
+
+/// The cargo that runs xtask, so toolchain overrides carry through.
+fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| if dir.is_absolute() { dir } else { root.join(dir) })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Where `cargo xtask dev`/`test` install binaryen's `wasm-opt` from npm (Debian's is too old).
+fn npm_tool_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share/portico-tools/node_modules/.bin"))
+}
+
+/// PATH with the npm tool directory first, so Trunk picks that `wasm-opt` rather than any other.
+fn tool_path() -> Result<OsString> {
+    let mut dirs: Vec<PathBuf> = npm_tool_dir().into_iter().collect();
+    dirs.extend(
+        std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+    Ok(std::env::join_paths(dirs)?)
+}
+
+/// `wasm-opt` at [`WASM_OPT_VERSION`]: `$WASM_OPT`, else the npm install, else PATH.
+fn find_wasm_opt() -> Result<PathBuf> {
+    let candidates = std::env::var_os("WASM_OPT")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(npm_tool_dir().map(|dir| dir.join("wasm-opt")))
+        .chain(std::iter::once(PathBuf::from("wasm-opt")));
+    find_tool(candidates, WASM_OPT_VERSION, "wasm-opt")
+}
+
+/// `wasm-bindgen` at [`WASM_BINDGEN_VERSION`] from PATH.
+fn find_wasm_bindgen() -> Result<PathBuf> {
+    find_tool(
+        std::iter::once(PathBuf::from("wasm-bindgen")),
+        WASM_BINDGEN_VERSION,
+        "wasm-bindgen",
+    )
+}
+
+fn find_tool(candidates: impl Iterator<Item = PathBuf>, version: &str, tool: &str) -> Result<PathBuf> {
+    let mut seen = Vec::new();
+    for candidate in candidates {
+        let Ok(output) = Command::new(&candidate).arg("--version").output() else {
+            continue;
+        };
+        let reported = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if reported.contains(version) {
+            return Ok(candidate);
+        }
+        seen.push(format!("{} reports `{reported}`", candidate.display()));
+    }
+    bail!(
+        "no {tool} at {version} found ({}); `cargo xtask dev` installs it",
+        seen.join("; ")
+    )
+}
+
+fn short_hash(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    let digest = Sha256::digest(&bytes);
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(hex[..HASH_CHARS].to_owned())
+}
+
+fn recreate_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("could not clear {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    fs::copy(from, to).with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, format!("{text}\n")).with_context(|| format!("could not write {}", path.display()))
+}

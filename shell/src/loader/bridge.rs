@@ -1,0 +1,109 @@
+//! The host bridge: the plain JS object a remote receives at mount, with `context`, `navigate`, `fetch` and
+//! (for the auth remote only) `signIn`.
+//!
+//! The bridge passes JSON strings both ways and never exposes the token: `fetch` goes through the interceptor,
+//! which attaches it after the request has left the remote's hands.
+
+use shared_types::{FetchRequest, HostContext, SignInRequest};
+use wasm_bindgen::prelude::*;
+
+use crate::guard::is_safe_redirect;
+use crate::http;
+use crate::session::SessionStore;
+
+/// The bridge object and the closures behind it; dropping this disables the bridge.
+pub struct HostBridge {
+    object: js_sys::Object,
+    _closures: Vec<Closure<dyn Fn(JsValue) -> JsValue>>,
+}
+
+impl HostBridge {
+    /// The JS object to hand to the remote.
+    pub fn object(&self) -> &JsValue {
+        &self.object
+    }
+}
+
+/// Builds the bridge for `remote`. `context` gives the current `HostContext` as JSON; `navigate` changes route.
+pub fn build(
+    remote: &str,
+    session: SessionStore,
+    context: impl Fn() -> String + 'static,
+    navigate: impl Fn(&str) + 'static,
+) -> HostBridge {
+    let object = js_sys::Object::new();
+    let mut closures = Vec::new();
+    let mut add = |name: &str, function: Box<dyn Fn(JsValue) -> JsValue>| {
+        let closure = Closure::wrap(function);
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), closure.as_ref());
+        closures.push(closure);
+    };
+
+    add("context", Box::new(move |_| JsValue::from_str(&context())));
+    add(
+        "navigate",
+        Box::new(move |path| match path.as_string() {
+            Some(path) if is_safe_redirect(&path) => {
+                navigate(&path);
+                JsValue::UNDEFINED
+            }
+            _ => JsValue::from_str("refused: not an in-app path"),
+        }),
+    );
+    add(
+        "fetch",
+        Box::new(move |request| {
+            let request = request.as_string().unwrap_or_default();
+            wasm_bindgen_futures::future_to_promise(async move { fetch_for_remote(session, &request).await }).into()
+        }),
+    );
+    if remote == "auth" {
+        add(
+            "signIn",
+            Box::new(move |request| {
+                let request = request.as_string().unwrap_or_default();
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let request: SignInRequest =
+                        serde_json::from_str(&request).map_err(|error| JsValue::from_str(&error.to_string()))?;
+                    let result = session.sign_in(request).await;
+                    to_json(&result)
+                })
+                .into()
+            }),
+        );
+    }
+    HostBridge {
+        object,
+        _closures: closures,
+    }
+}
+
+/// The `HostContext` for the current session and path, as JSON.
+pub fn context_json(session: SessionStore, path: String) -> String {
+    let context = HostContext {
+        identity: session.identity(),
+        path,
+    };
+    serde_json::to_string(&context).unwrap_or_default()
+}
+
+async fn fetch_for_remote(session: SessionStore, request: &str) -> Result<JsValue, JsValue> {
+    let request: FetchRequest = serde_json::from_str(request).map_err(|error| JsValue::from_str(&error.to_string()))?;
+    if !request.is_allowed() {
+        return Err(JsValue::from_str("refused: remotes may only call /api/ paths"));
+    }
+    match http::api_fetch(&request).await {
+        Ok(response) => to_json(&response),
+        Err(http::HttpError::SessionEnded) => {
+            session.expire();
+            Err(JsValue::from_str("the session has ended"))
+        }
+        Err(error) => Err(JsValue::from_str(&error.to_string())),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
+    serde_json::to_string(value)
+        .map(|json| JsValue::from_str(&json))
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+}

@@ -1,0 +1,136 @@
+//! Finding and loading a remote's code: registry, manifest, dynamic `import()` and the remote's wasm init.
+//!
+//! js-sys has no binding for `import()`, so a small JS snippet does it. Every call into a remote goes through a
+//! `catch` binding and comes back as a `Result`, so an exception or trap inside a remote never unwinds through
+//! the shell. Each remote module is loaded once per page and reused.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use gloo_net::http::Request;
+use shared_types::{REGISTRY_URL, Registry, RemoteManifest};
+use wasm_bindgen::prelude::*;
+
+/// Why a remote could not be loaded or mounted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// `remotes.json` was unreachable or invalid.
+    #[error("the list of remotes could not be read: {0}")]
+    Registry(String),
+    /// The manifest was unreachable, not valid, or for another contract version.
+    #[error("could not read the manifest for `{remote}`: {reason}")]
+    Manifest { remote: String, reason: String },
+    /// The JS glue or the wasm module failed to load or initialise.
+    #[error("the code of `{remote}` could not be loaded: {reason}")]
+    Code { remote: String, reason: String },
+    /// The remote threw while mounting.
+    #[error("`{remote}` failed to start: {reason}")]
+    Mount { remote: String, reason: String },
+}
+
+#[wasm_bindgen(inline_js = r#"
+export async function importRemote(jsUrl, wasmUrl) {
+    const module = await import(jsUrl);
+    await module.default({ module_or_path: wasmUrl });
+    return module;
+}
+export function mountRemote(module, element, host) {
+    return module.mount(element, host);
+}
+export function unmountRemote(handle) {
+    handle.unmount();
+    handle.free();
+}
+export function updateRemote(handle, context) {
+    handle.update(context);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = importRemote)]
+    async fn import_remote(js_url: &str, wasm_url: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = mountRemote)]
+    fn mount_remote(module: &JsValue, element: &web_sys::HtmlElement, host: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = unmountRemote)]
+    fn unmount_remote(handle: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = updateRemote)]
+    fn update_remote(handle: &JsValue, context: &str) -> Result<(), JsValue>;
+}
+
+thread_local! {
+    /// Remote name to its initialised JS module; only successful loads are kept, so "Retry" starts afresh.
+    static MODULES: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+}
+
+/// The remote's initialised module, loading registry, manifest and code on first use.
+pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
+    if let Some(module) = MODULES.with(|modules| modules.borrow().get(remote).cloned()) {
+        return Ok(module);
+    }
+    let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
+        .map_err(|error| LoadError::Registry(error.to_string()))?;
+    let manifest_url = registry
+        .manifest_url(remote)
+        .map_err(|error| LoadError::Registry(error.to_string()))?
+        .to_owned();
+    let manifest_error = |reason: String| LoadError::Manifest {
+        remote: remote.to_owned(),
+        reason,
+    };
+    let manifest_text = fetch_text(&manifest_url).await.map_err(manifest_error)?;
+    let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| manifest_error(error.to_string()))?;
+    let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
+    let module = import_remote(&js_url, &wasm_url)
+        .await
+        .map_err(|error| LoadError::Code {
+            remote: remote.to_owned(),
+            reason: describe(&error),
+        })?;
+    MODULES.with(|modules| modules.borrow_mut().insert(remote.to_owned(), module.clone()));
+    Ok(module)
+}
+
+/// Calls the remote's `mount(element, host)`, returning its handle.
+pub fn mount(
+    remote: &str,
+    module: &JsValue,
+    element: &web_sys::HtmlElement,
+    host: &JsValue,
+) -> Result<JsValue, LoadError> {
+    mount_remote(module, element, host).map_err(|error| LoadError::Mount {
+        remote: remote.to_owned(),
+        reason: describe(&error),
+    })
+}
+
+/// Calls `handle.unmount()`; a remote that throws is logged and otherwise ignored.
+pub fn unmount(remote: &str, handle: &JsValue) {
+    if let Err(error) = unmount_remote(handle) {
+        leptos::logging::warn!("`{remote}` failed to unmount: {}", describe(&error));
+    }
+}
+
+/// Calls `handle.update(context)`; a remote that throws is logged and otherwise ignored.
+pub fn update(remote: &str, handle: &JsValue, context: &str) {
+    if let Err(error) = update_remote(handle, context) {
+        leptos::logging::warn!("`{remote}` rejected a context update: {}", describe(&error));
+    }
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let response = Request::get(url).send().await.map_err(|error| error.to_string())?;
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()));
+    }
+    response.text().await.map_err(|error| error.to_string())
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
+        .unwrap_or_else(|| "unknown error".into())
+}

@@ -1,0 +1,146 @@
+//! The loader: mounts a remote into a shell-owned element while its route is active, and unmounts it when the
+//! route is left.
+//!
+//! A remote's code is fetched only when its outlet renders, which happens only after the route's guard passed.
+//! While it loads the outlet shows a loading state; if it fails, an error with a "Retry" button, and the rest
+//! of the shell keeps working.
+
+mod bridge;
+mod import;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate};
+use wasm_bindgen::JsValue;
+
+use crate::session::use_session;
+
+pub use import::LoadError;
+
+/// A remote mounted by an outlet.
+struct MountedRemote {
+    handle: JsValue,
+    _bridge: bridge::HostBridge,
+}
+
+thread_local! {
+    static NEXT_OUTLET_ID: Cell<u64> = const { Cell::new(0) };
+    /// Outlets still on the page; a load that finishes after its outlet is gone must not mount.
+    static LIVE_OUTLETS: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
+    static MOUNTED: RefCell<HashMap<u64, MountedRemote>> = RefCell::new(HashMap::new());
+}
+
+/// What an outlet shows besides the remote itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LoadStatus {
+    Loading,
+    Mounted,
+    Failed(String),
+}
+
+/// Shows the remote `name` while this component is rendered.
+#[component]
+pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
+    let outlet = NEXT_OUTLET_ID.with(|next| {
+        next.set(next.get() + 1);
+        next.get()
+    });
+    LIVE_OUTLETS.with(|live| live.borrow_mut().insert(outlet));
+    let container = NodeRef::<Div>::new();
+    let status = RwSignal::new(LoadStatus::Loading);
+    let attempt = RwSignal::new(0_u32);
+    let session = use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    let path_and_query = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+
+    Effect::new(move || {
+        attempt.track();
+        let Some(element) = container.get() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let module = match import::load_module(name).await {
+                Ok(module) => module,
+                Err(error) => {
+                    status.try_set(LoadStatus::Failed(error.to_string()));
+                    return;
+                }
+            };
+            if !LIVE_OUTLETS.with(|live| live.borrow().contains(&outlet)) {
+                return;
+            }
+            element.set_inner_html("");
+            let bridge = bridge::build(
+                name,
+                session,
+                move || bridge::context_json(session, untrack(path_and_query)),
+                move |path| navigate(path, NavigateOptions::default()),
+            );
+            match import::mount(name, &module, &element, bridge.object()) {
+                Ok(handle) => {
+                    let mounted = MountedRemote {
+                        handle,
+                        _bridge: bridge,
+                    };
+                    MOUNTED.with(|all| all.borrow_mut().insert(outlet, mounted));
+                    status.try_set(LoadStatus::Mounted);
+                }
+                Err(error) => {
+                    status.try_set(LoadStatus::Failed(error.to_string()));
+                }
+            }
+        });
+    });
+
+    Effect::new(move || {
+        let context = bridge::context_json(session, path_and_query());
+        let handle = MOUNTED.with(|all| all.borrow().get(&outlet).map(|mounted| mounted.handle.clone()));
+        if let Some(handle) = handle {
+            import::update(name, &handle, &context);
+        }
+    });
+
+    on_cleanup(move || {
+        LIVE_OUTLETS.with(|live| live.borrow_mut().remove(&outlet));
+        if let Some(mounted) = MOUNTED.with(|all| all.borrow_mut().remove(&outlet)) {
+            import::unmount(name, &mounted.handle);
+        }
+    });
+
+    let retry = move |_| {
+        status.set(LoadStatus::Loading);
+        attempt.update(|count| *count += 1);
+    };
+
+    view! {
+        <div class="remote-outlet">
+            {move || match status.get() {
+                LoadStatus::Loading => view! { <p class="remote-loading" role="status">"Loading…"</p> }.into_any(),
+                LoadStatus::Mounted => ().into_any(),
+                LoadStatus::Failed(reason) => view! {
+                    <div class="remote-error" role="alert">
+                        <p>"This part of Portico could not be loaded."</p>
+                        <p class="remote-error-detail">{reason}</p>
+                        <button type="button" on:click=retry>"Retry"</button>
+                    </div>
+                }
+                .into_any(),
+            }}
+            <div class="remote-root" data-remote=name node_ref=container></div>
+        </div>
+    }
+}

@@ -55,8 +55,14 @@ impl Browser {
 
     /// Runs a Chrome DevTools Protocol command through ChromeDriver (`goog/cdp/execute`).
     pub async fn cdp(&self, command: &str, params: serde_json::Value) -> Result<serde_json::Value> {
-        let command = CdpCommand { command: command.to_owned(), params };
-        self.client.issue_cmd(command).await.context("the DevTools command failed")
+        let command = CdpCommand {
+            command: command.to_owned(),
+            params,
+        };
+        self.client
+            .issue_cmd(command)
+            .await
+            .context("the DevTools command failed")
     }
 
     /// Ends the session; the driver stops when `self` drops.

@@ -118,12 +118,39 @@ impl Journey {
     }
 
     async fn wait_for(&self, xpath: &str, what: &str) -> Result<Element> {
-        self.browser
+        match self
+            .browser
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::XPath(xpath))
             .await
-            .with_context(|| format!("{what} did not appear within {} s", PATIENCE.as_secs()))
+        {
+            Ok(element) => Ok(element),
+            Err(error) => {
+                let location = self.location().await.unwrap_or_default();
+                let page = self.script("return document.body.innerText;").await.unwrap_or_default();
+                let page: String = page.as_str().unwrap_or_default().chars().take(600).collect();
+                bail!(
+                    "{what} did not appear within {} s at {location} ({error}); the page reads: {page:?}",
+                    PATIENCE.as_secs()
+                )
+            }
+        }
+    }
+
+    /// Waits until the first element with role `role` has text, and returns that text.
+    pub async fn role_text(&self, role: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.role(role).await?.text().await?;
+            if !text.trim().is_empty() {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("the element with role {role:?} stayed empty");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The form control whose `<label>` reads `label`.

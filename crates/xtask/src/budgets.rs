@@ -55,10 +55,17 @@ pub fn remote_size(dist: &Path, name: &str) -> Result<(usize, usize)> {
 
 /// Raw and brotli sizes of the `/login` first view.
 pub fn login_first_view_size(dist: &Path) -> Result<(usize, usize)> {
-    let mut files = vec![dist.join("index.html"), dist.join("remotes.json"), dist.join("remotes/auth/remote.json")];
+    let mut files = vec![
+        dist.join("index.html"),
+        dist.join("remotes.json"),
+        dist.join("remotes/auth/remote.json"),
+    ];
     for path in files_under(dist)? {
         let top_level = path.parent() == Some(dist);
-        let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default();
+        let extension = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
         if top_level && matches!(extension, "js" | "wasm" | "css") {
             files.push(path);
         }
@@ -82,10 +89,20 @@ fn sizes(files: &[std::path::PathBuf]) -> Result<(usize, usize)> {
 /// Measures every budgeted item of the build in `dist`.
 pub fn measure(dist: &Path, budgets: &Budgets) -> Result<Vec<Measured>> {
     let (raw, brotli) = login_first_view_size(dist)?;
-    let mut measured = vec![Measured { item: "/login first view".into(), raw, brotli, budget: budgets.login_first_view }];
+    let mut measured = vec![Measured {
+        item: "/login first view".into(),
+        raw,
+        brotli,
+        budget: budgets.login_first_view,
+    }];
     for (name, budget) in &budgets.remotes {
         let (raw, brotli) = remote_size(dist, name)?;
-        measured.push(Measured { item: format!("remote `{name}`"), raw, brotli, budget: *budget });
+        measured.push(Measured {
+            item: format!("remote `{name}`"),
+            raw,
+            brotli,
+            budget: *budget,
+        });
     }
     Ok(measured)
 }
@@ -97,12 +114,20 @@ pub fn check(dist: &Path, budgets: &Budgets) -> Result<Vec<Measured>> {
     println!("|---|---:|---:|---:|");
     for item in &measured {
         let flag = if item.over_budget() { "  OVER BUDGET" } else { "" };
-        println!("| {} | {} | {} | {} |{flag}", item.item, item.raw, item.brotli, item.budget);
+        println!(
+            "| {} | {} | {} | {} |{flag}",
+            item.item, item.raw, item.brotli, item.budget
+        );
     }
     let over: Vec<String> = measured
         .iter()
         .filter(|item| item.over_budget())
-        .map(|item| format!("{} is {} bytes brotli, over its budget of {}", item.item, item.brotli, item.budget))
+        .map(|item| {
+            format!(
+                "{} is {} bytes brotli, over its budget of {}",
+                item.item, item.brotli, item.budget
+            )
+        })
         .collect();
     anyhow::ensure!(over.is_empty(), "size budget exceeded: {}", over.join("; "));
     Ok(measured)
@@ -129,14 +154,21 @@ mod tests {
                 "routes": [format!("/{name}")], "permissions": []
             });
             std::fs::write(dir.join("remote.json"), manifest.to_string()).unwrap();
-            std::fs::write(dir.join(format!("remote_{name}-0123456789abcdef.js")), "export default 1;").unwrap();
+            std::fs::write(
+                dir.join(format!("remote_{name}-0123456789abcdef.js")),
+                "export default 1;",
+            )
+            .unwrap();
             std::fs::write(dir.join(format!("remote_{name}-0123456789abcdef_bg.wasm")), wasm).unwrap();
         }
         dist
     }
 
     fn budgets(orders: usize) -> Budgets {
-        Budgets { login_first_view: 10_000, remotes: BTreeMap::from([("auth".into(), 1_000), ("orders".into(), orders)]) }
+        Budgets {
+            login_first_view: 10_000,
+            remotes: BTreeMap::from([("auth".into(), 1_000), ("orders".into(), orders)]),
+        }
     }
 
     /// Bytes brotli cannot shrink: a simple xorshift stream.
@@ -173,7 +205,9 @@ mod tests {
         let dist = fake_dist(b"\0asm small");
         let (raw, _) = login_first_view_size(dist.path()).unwrap();
         let expected = "<html></html>".len() + 2 + "export default 1;".len() * 2 + 4 + b"\0asm small".len();
-        let auth_manifest = std::fs::read(dist.path().join("remotes/auth/remote.json")).unwrap().len();
+        let auth_manifest = std::fs::read(dist.path().join("remotes/auth/remote.json"))
+            .unwrap()
+            .len();
         assert_eq!(raw, expected + auth_manifest);
     }
 

@@ -41,7 +41,10 @@ pub fn precompress_file(path: &Path) -> Result<()> {
 /// gone. Files whose siblings are newer are skipped.
 pub fn precompress(dir: &Path) -> Result<()> {
     for path in files_under(dir)? {
-        let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default();
+        let extension = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
         if extension == "br" || extension == "gz" {
             let source = path.with_extension("");
             if !source.exists() {

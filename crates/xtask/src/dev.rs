@@ -31,7 +31,10 @@ impl Drop for Trunk {
 }
 
 pub fn run() -> Result<()> {
-    tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+    tools::ensure_all(tools::Needs {
+        wasm: true,
+        browser: false,
+    })?;
     let root = workspace_root();
     let staging = root.join(REMOTE_STAGING);
     let serve_dir = root.join("dist");
@@ -46,7 +49,15 @@ pub fn run() -> Result<()> {
 
     let _api = Server::start_api(
         &root.join("target/debug/api"),
-        &["--dev", "--addr", "127.0.0.1:3000", "--database", "data/portico.db", "--signing-key", "data/signing-key.pem"],
+        &[
+            "--dev",
+            "--addr",
+            "127.0.0.1:3000",
+            "--database",
+            "data/portico.db",
+            "--signing-key",
+            "data/signing-key.pem",
+        ],
     )
     .context("the API needs 127.0.0.1:3000 free (Trunk proxies /api there)")?;
     let mut trunk = Trunk(
@@ -58,10 +69,15 @@ pub fn run() -> Result<()> {
     );
 
     println!("\nPortico is starting at {DEV_URL} (the first shell build takes a while).");
-    println!("Demo users (password is <name>-password): alice, bob (customers, acme), carol (admin, acme), dave (globex).");
+    println!(
+        "Demo users (password is <name>-password): alice, bob (customers, acme), carol (admin, acme), dave (globex)."
+    );
     println!("Editing a remote rebuilds it; editing the shell rebuilds the shell. Ctrl-C stops everything.\n");
 
-    let mut seen = REMOTES.iter().map(|name| (*name, newest_change(&remote_sources(&root, name)))).collect::<HashMap<_, _>>();
+    let mut seen = REMOTES
+        .iter()
+        .map(|name| (*name, newest_change(&remote_sources(&root, name))))
+        .collect::<HashMap<_, _>>();
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(500));
         if let Some(status) = trunk.0.try_wait()? {
@@ -99,7 +115,9 @@ fn newest_change(paths: &[PathBuf]) -> SystemTime {
     let mut newest = SystemTime::UNIX_EPOCH;
     let mut pending: Vec<PathBuf> = paths.to_vec();
     while let Some(path) = pending.pop() {
-        let Ok(metadata) = std::fs::metadata(&path) else { continue };
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            continue;
+        };
         if metadata.is_dir() {
             if let Ok(entries) = std::fs::read_dir(&path) {
                 pending.extend(entries.filter_map(|entry| entry.ok()).map(|entry| entry.path()));

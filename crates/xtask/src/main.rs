@@ -58,7 +58,11 @@ enum BenchTarget {
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.ancestors().nth(2).expect("crates/xtask sits two levels below the root").to_path_buf()
+    manifest_dir
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask sits two levels below the root")
+        .to_path_buf()
 }
 
 fn main() -> Result<()> {
@@ -67,19 +71,28 @@ fn main() -> Result<()> {
         Command::Dev => dev::run(),
         Command::Test => test::run_all(),
         Command::Build => {
-            tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+            tools::ensure_all(tools::Needs {
+                wasm: true,
+                browser: false,
+            })?;
             build::build_all(&root)?;
             compress::precompress(&root.join("dist"))
         }
         Command::BuildRemote { name } => {
-            tools::ensure_all(tools::Needs { wasm: true, browser: false })?;
+            tools::ensure_all(tools::Needs {
+                wasm: true,
+                browser: false,
+            })?;
             let dist = root.join("dist");
             build::build_remote(&root, &name, &dist)?;
             compress::precompress(&dist.join("remotes").join(&name))?;
             compress::precompress_file(&dist.join("remotes.json"))
         }
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
-        Command::Bench { target: Some(BenchTarget::Api(options)), .. } => bench_api::run(&options),
+        Command::Bench {
+            target: Some(BenchTarget::Api(options)),
+            ..
+        } => bench_api::run(&options),
         Command::Bench { target: None, options } => bench::run(&options),
     }
 }

@@ -14,7 +14,13 @@ use crate::process::{cargo, run};
 use crate::{budgets, build, compress, tools, workspace_root};
 
 /// Crates that only make sense on wasm32.
-const WASM_CRATES: &[&str] = &["shell", "remote-sdk", "remote-auth", "remote-dashboard", "remote-orders"];
+const WASM_CRATES: &[&str] = &[
+    "shell",
+    "remote-sdk",
+    "remote-auth",
+    "remote-dashboard",
+    "remote-orders",
+];
 
 pub fn run_all() -> Result<()> {
     tools::ensure_all(tools::Needs::everything())?;
@@ -24,17 +30,23 @@ pub fn run_all() -> Result<()> {
     step("format");
     run(cargo().current_dir(&root).args(["fmt", "--all", "--", "--check"]))?;
     step("clippy (native)");
-    run(cargo().current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo()
+        .current_dir(&root)
+        .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     step("clippy (wasm32)");
     let mut wasm_clippy = cargo();
-    wasm_clippy.current_dir(&root).args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
+    wasm_clippy
+        .current_dir(&root)
+        .args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
     for name in WASM_CRATES {
         wasm_clippy.args(["--package", name]);
     }
     run(wasm_clippy.args(["--", "-D", "warnings"]))?;
 
     step("native tests");
-    run(cargo().current_dir(&root).args(["test", "--workspace", "--exclude", "e2e"]))?;
+    run(cargo()
+        .current_dir(&root)
+        .args(["test", "--workspace", "--exclude", "e2e"]))?;
     run(cargo().current_dir(&root).args(["test", "--package", "e2e", "--lib"]))?;
 
     step("browser tests (wasm-bindgen-test in headless Chromium)");
@@ -55,7 +67,15 @@ pub fn run_all() -> Result<()> {
     step("end-to-end journeys (headless Chromium, WebDriver)");
     run(cargo()
         .current_dir(&root)
-        .args(["test", "--package", "e2e", "--test", "journeys", "--", "--test-threads=2"])
+        .args([
+            "test",
+            "--package",
+            "e2e",
+            "--test",
+            "journeys",
+            "--",
+            "--test-threads=2",
+        ])
         .env("PORTICO_DIST", &dist)
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("CHROMIUM", tools::CHROMIUM))?;

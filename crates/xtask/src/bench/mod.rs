@@ -49,7 +49,11 @@ pub fn run(options: &Options) -> Result<()> {
         build_peer(&root.join(PEER_DIR))?;
     }
     compress::precompress(&peer_dist)?;
-    process::run(cargo().current_dir(&root).args(["build", "--release", "--package", "api"]))?;
+    process::run(
+        cargo()
+            .current_dir(&root)
+            .args(["build", "--release", "--package", "api"]),
+    )?;
 
     let (portico_server, _portico_data) = start_release_api(Some(&dist))?;
     let (peer_server, _peer_data) = start_release_api(Some(&peer_dist))?;
@@ -59,15 +63,19 @@ pub fn run(options: &Options) -> Result<()> {
         dashboard_ready: "You have 3 orders",
         has_orders: true,
     };
-    let peer =
-        Product { name: "peer", url: peer_server.url.clone(), dashboard_ready: "You have 3 orders", has_orders: false };
+    let peer = Product {
+        name: "peer",
+        url: peer_server.url.clone(),
+        dashboard_ready: "You have 3 orders",
+        has_orders: false,
+    };
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut portico_visits = Vec::new();
     let mut peer_visits = Vec::new();
     for run in 0..options.runs {
         eprintln!("bench: cold visit {} of {}", run + 1, options.runs);
-        let order: [(&Product, &mut Vec<Visit>); 2] = if run % 2 == 0 {
+        let order: [(&Product, &mut Vec<Visit>); 2] = if run.is_multiple_of(2) {
             [(&portico, &mut portico_visits), (&peer, &mut peer_visits)]
         } else {
             [(&peer, &mut peer_visits), (&portico, &mut portico_visits)]
@@ -80,7 +88,10 @@ pub fn run(options: &Options) -> Result<()> {
             visits.push(visit);
         }
     }
-    let api_options = bench_api::Options { seconds: options.api_seconds, concurrency: 16 };
+    let api_options = bench_api::Options {
+        seconds: options.api_seconds,
+        concurrency: 16,
+    };
     let api = bench_api::measure(&portico_server.url, &api_options)?;
     drop((portico_server, peer_server));
 
@@ -89,15 +100,42 @@ pub fn run(options: &Options) -> Result<()> {
     let peer_login_brotli = brotli_of_fetched(&peer_dist, peer_visits.first().map(|visit| &visit.login_files))?;
     let mut rows = browser_rows(&portico_visits, &peer_visits);
     for item in &static_sizes {
-        let peer_side = if item.item == "/login first view" { vec![peer_login_brotli as f64] } else { vec![] };
-        rows.push(Row::new(format!("brotli size: {}", item.item), Unit::Bytes, &[item.brotli as f64], &peer_side));
+        let peer_side = if item.item == "/login first view" {
+            vec![peer_login_brotli as f64]
+        } else {
+            vec![]
+        };
+        rows.push(Row::new(
+            format!("brotli size: {}", item.item),
+            Unit::Bytes,
+            &[item.brotli as f64],
+            &peer_side,
+        ));
     }
     for load in &api {
-        rows.push(Row::new(format!("API {}: requests/s", load.name), Unit::PerSecond, &[load.requests_per_second], &[]));
-        rows.push(Row::new(format!("API {}: p50", load.name), Unit::Milliseconds, &[ms(load.p50)], &[]));
-        rows.push(Row::new(format!("API {}: p99", load.name), Unit::Milliseconds, &[ms(load.p99)], &[]));
+        rows.push(Row::new(
+            format!("API {}: requests/s", load.name),
+            Unit::PerSecond,
+            &[load.requests_per_second],
+            &[],
+        ));
+        rows.push(Row::new(
+            format!("API {}: p50", load.name),
+            Unit::Milliseconds,
+            &[ms(load.p50)],
+            &[],
+        ));
+        rows.push(Row::new(
+            format!("API {}: p99", load.name),
+            Unit::Milliseconds,
+            &[ms(load.p99)],
+            &[],
+        ));
     }
-    let report = Report { machine: machine(options.runs), rows };
+    let report = Report {
+        machine: machine(options.runs),
+        rows,
+    };
     println!("{}", report::markdown_table(&report));
     let out = root.join("target/bench");
     report::write(&report, &out, NOTES)?;
@@ -128,21 +166,45 @@ fn browser_rows(portico: &[Visit], peer: &[Visit]) -> Vec<Row> {
     let transferred = |files: &[probe::Fetched]| sum(files, |file| file.transferred);
     let decoded = |files: &[probe::Fetched]| sum(files, |file| file.decoded);
     vec![
-        row("/login bytes transferred", Unit::Bytes, &|v| Some(transferred(&v.login_files))).charted(),
+        row("/login bytes transferred", Unit::Bytes, &|v| {
+            Some(transferred(&v.login_files))
+        })
+        .charted(),
         row("/login bytes decoded", Unit::Bytes, &|v| Some(decoded(&v.login_files))),
-        row("/dashboard bytes transferred (after /login)", Unit::Bytes, &|v| Some(transferred(&v.dashboard_files)))
-            .charted(),
-        row("cold load: until Username accepts input", Unit::Milliseconds, &|v| Some(v.cold_load_ms)).charted(),
-        row("switch: Sign in → dashboard content", Unit::Milliseconds, &|v| Some(v.sign_in_to_dashboard_ms))
-            .charted(),
-        row("switch: dashboard → orders, first visit", Unit::Milliseconds, &|v| v.orders_first_ms),
+        row("/dashboard bytes transferred (after /login)", Unit::Bytes, &|v| {
+            Some(transferred(&v.dashboard_files))
+        })
+        .charted(),
+        row("cold load: until Username accepts input", Unit::Milliseconds, &|v| {
+            Some(v.cold_load_ms)
+        })
+        .charted(),
+        row("switch: Sign in → dashboard content", Unit::Milliseconds, &|v| {
+            Some(v.sign_in_to_dashboard_ms)
+        })
+        .charted(),
+        row("switch: dashboard → orders, first visit", Unit::Milliseconds, &|v| {
+            v.orders_first_ms
+        }),
         Row::new("switch: after prefetch", Unit::Milliseconds, &[], &[]),
-        row("switch: orders → dashboard, repeat visit", Unit::Milliseconds, &|v| v.dashboard_repeat_ms),
-        row("switch: dashboard → orders, repeat visit", Unit::Milliseconds, &|v| v.orders_repeat_ms),
-        row("memory after sign-in: JS heap", Unit::Bytes, &|v| Some(v.memory_after_sign_in.js_heap as f64)),
-        row("memory after sign-in: WASM", Unit::Bytes, &|v| Some(v.memory_after_sign_in.wasm as f64)),
-        row("memory after 200 switches: JS heap", Unit::Bytes, &|v| v.memory_after_switches.map(|m| m.js_heap as f64)),
-        row("memory after 200 switches: WASM", Unit::Bytes, &|v| v.memory_after_switches.map(|m| m.wasm as f64)),
+        row("switch: orders → dashboard, repeat visit", Unit::Milliseconds, &|v| {
+            v.dashboard_repeat_ms
+        }),
+        row("switch: dashboard → orders, repeat visit", Unit::Milliseconds, &|v| {
+            v.orders_repeat_ms
+        }),
+        row("memory after sign-in: JS heap", Unit::Bytes, &|v| {
+            Some(v.memory_after_sign_in.js_heap as f64)
+        }),
+        row("memory after sign-in: WASM", Unit::Bytes, &|v| {
+            Some(v.memory_after_sign_in.wasm as f64)
+        }),
+        row("memory after 200 switches: JS heap", Unit::Bytes, &|v| {
+            v.memory_after_switches.map(|m| m.js_heap as f64)
+        }),
+        row("memory after 200 switches: WASM", Unit::Bytes, &|v| {
+            v.memory_after_switches.map(|m| m.wasm as f64)
+        }),
     ]
 }
 
@@ -159,14 +221,29 @@ fn brotli_of_fetched(dist: &Path, files: Option<&Vec<probe::Fetched>>) -> Result
 fn build_peer(dir: &Path) -> Result<()> {
     if !dir.join("node_modules").exists() {
         eprintln!("Installing the peer's npm packages (npm ci)...");
-        process::run(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
+        process::run(
+            Command::new("npm")
+                .current_dir(dir)
+                .args(["ci", "--no-audit", "--no-fund"]),
+        )?;
     }
     process::run(Command::new("npm").current_dir(dir).args(["run", "build"]))
 }
 
 fn machine(runs: usize) -> Machine {
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-    let chromium = output_of(Command::new(tools::CHROMIUM).arg("--version")).unwrap_or_default().trim().to_owned();
-    let date = output_of(Command::new("date").args(["-u", "+%Y-%m-%d"])).unwrap_or_default().trim().to_owned();
-    Machine { cores, chromium, date, runs }
+    let chromium = output_of(Command::new(tools::CHROMIUM).arg("--version"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let date = output_of(Command::new("date").args(["-u", "+%Y-%m-%d"]))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    Machine {
+        cores,
+        chromium,
+        date,
+        runs,
+    }
 }

@@ -125,14 +125,17 @@ pub async fn visit(product: &Product, switches: usize) -> Result<Visit> {
 
 async fn measure(browser: &Browser, product: &Product, switches: usize) -> Result<Visit> {
     browser.cdp("Page.enable", json!({})).await?;
-    browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INSTRUMENT })).await?;
+    browser
+        .cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INSTRUMENT }))
+        .await?;
     let client = &browser.client;
-    client.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
-        Some(Duration::from_secs(180)),
-        Some(Duration::from_secs(60)),
-        Some(Duration::ZERO),
-    ))
-    .await?;
+    client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(180)),
+            Some(Duration::from_secs(60)),
+            Some(Duration::ZERO),
+        ))
+        .await?;
     client.goto(&format!("{}/login", product.url)).await?;
     let cold_load_ms = wait_for_number(client, "return window.__portico_bench.loginReady;").await?;
     let login_files = fetched(client).await?;
@@ -151,8 +154,11 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         )
         .await?;
     let sign_in_to_dashboard_ms = click_until(client, "button", "Sign in", product.dashboard_ready).await?;
-    let dashboard_files: Vec<Fetched> =
-        fetched(client).await?.into_iter().filter(|file| !login_files.contains(file)).collect();
+    let dashboard_files: Vec<Fetched> = fetched(client)
+        .await?
+        .into_iter()
+        .filter(|file| !login_files.contains(file))
+        .collect();
     let memory_after_sign_in = memory(client).await?;
 
     let mut visit = Visit {
@@ -179,7 +185,9 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
 }
 
 async fn click_until(client: &fantoccini::Client, role: &str, text: &str, expected: &str) -> Result<f64> {
-    let value = client.execute_async(CLICK_UNTIL, vec![json!(role), json!(text), json!(expected)]).await?;
+    let value = client
+        .execute_async(CLICK_UNTIL, vec![json!(role), json!(text), json!(expected)])
+        .await?;
     let elapsed = value.as_f64().context("the click probe returned no number")?;
     if elapsed < 0.0 {
         bail!("found no {role} reading {text:?}");

@@ -25,8 +25,17 @@ impl Summary {
         let mut sorted = samples.to_vec();
         sorted.sort_by(f64::total_cmp);
         let middle = sorted.len() / 2;
-        let median = if sorted.len() % 2 == 0 { (sorted[middle - 1] + sorted[middle]) / 2.0 } else { sorted[middle] };
-        Some(Self { median, min: sorted[0], max: sorted[sorted.len() - 1], samples: sorted.len() })
+        let median = if sorted.len().is_multiple_of(2) {
+            (sorted[middle - 1] + sorted[middle]) / 2.0
+        } else {
+            sorted[middle]
+        };
+        Some(Self {
+            median,
+            min: sorted[0],
+            max: sorted[sorted.len() - 1],
+            samples: sorted.len(),
+        })
     }
 }
 
@@ -51,7 +60,13 @@ pub struct Row {
 
 impl Row {
     pub fn new(metric: impl Into<String>, unit: Unit, portico: &[f64], peer: &[f64]) -> Self {
-        Self { metric: metric.into(), unit, portico: Summary::of(portico), peer: Summary::of(peer), charted: false }
+        Self {
+            metric: metric.into(),
+            unit,
+            portico: Summary::of(portico),
+            peer: Summary::of(peer),
+            charted: false,
+        }
     }
 
     pub fn charted(mut self) -> Self {
@@ -98,7 +113,12 @@ fn cell(summary: Option<Summary>, unit: Unit) -> String {
         None => "n/a".to_owned(),
         Some(summary) if summary.samples == 1 || summary.min == summary.max => show(summary.median, unit),
         Some(summary) => {
-            format!("{} ({}–{})", show(summary.median, unit), show(summary.min, unit), show(summary.max, unit))
+            format!(
+                "{} ({}–{})",
+                show(summary.median, unit),
+                show(summary.min, unit),
+                show(summary.max, unit)
+            )
         }
     }
 }
@@ -108,15 +128,27 @@ pub fn markdown_table(report: &Report) -> String {
     let mut table = String::from("| Metric | Portico median (min–max) | Peer median (min–max) | Portico / peer |\n");
     table.push_str("|---|---:|---:|---:|\n");
     for row in &report.rows {
-        let ratio = row.ratio().map_or_else(|| "n/a".to_owned(), |ratio| format!("{ratio:.2}×"));
-        let _ = writeln!(table, "| {} | {} | {} | {ratio} |", row.metric, cell(row.portico, row.unit), cell(row.peer, row.unit));
+        let ratio = row
+            .ratio()
+            .map_or_else(|| "n/a".to_owned(), |ratio| format!("{ratio:.2}×"));
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {ratio} |",
+            row.metric,
+            cell(row.portico, row.unit),
+            cell(row.peer, row.unit)
+        );
     }
     table
 }
 
 /// A horizontal bar chart of every charted row: two bars per metric, scaled to the larger median.
 pub fn svg_chart(report: &Report) -> String {
-    let rows: Vec<&Row> = report.rows.iter().filter(|row| row.charted && row.ratio().is_some()).collect();
+    let rows: Vec<&Row> = report
+        .rows
+        .iter()
+        .filter(|row| row.charted && row.ratio().is_some())
+        .collect();
     let (label_width, bar_width, row_height) = (300.0, 420.0, 46.0);
     let height = 40.0 + row_height * rows.len() as f64;
     let mut svg = format!(
@@ -125,7 +157,10 @@ pub fn svg_chart(report: &Report) -> String {
         label_width + bar_width + 120.0
     );
     for (index, row) in rows.iter().enumerate() {
-        let (portico, peer) = (row.portico.expect("charted rows have both").median, row.peer.expect("both").median);
+        let (portico, peer) = (
+            row.portico.expect("charted rows have both").median,
+            row.peer.expect("both").median,
+        );
         let scale = bar_width / portico.max(peer);
         let y = 32.0 + row_height * index as f64;
         let _ = writeln!(svg, "<text x=\"10\" y=\"{}\">{}</text>", y + 17.0, escape(&row.metric));
@@ -188,7 +223,12 @@ mod tests {
         let portico_only = Row::new("switch", Unit::Milliseconds, &[5.0], &[]);
         assert_eq!(portico_only.ratio(), None);
         let report = Report {
-            machine: Machine { cores: 2, chromium: "Chromium".into(), date: "today".into(), runs: 1 },
+            machine: Machine {
+                cores: 2,
+                chromium: "Chromium".into(),
+                date: "today".into(),
+                runs: 1,
+            },
             rows: vec![row.charted(), portico_only],
         };
         let table = markdown_table(&report);

@@ -23,6 +23,9 @@ enum Task {
     BuildRemote {
         /// Remote name: auth, dashboard or orders.
         name: String,
+        /// Build into dist-remotes/ for `trunk serve` (and mirror into dist/).
+        #[arg(long)]
+        dev: bool,
     },
 }
 
@@ -30,7 +33,8 @@ fn main() -> Result<()> {
     let root = workspace_root()?;
     match Cli::parse().command {
         Task::Build => build::build_all(&root),
-        Task::BuildRemote { name } => build::build_remote(&root, &name, &root.join("dist")),
+        Task::BuildRemote { name, dev: false } => build::build_remote(&root, &name, &root.join("dist")),
+        Task::BuildRemote { name, dev: true } => build::build_remote_for_dev(&root, &name),
     }
 }
 

@@ -22,7 +22,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="shell-main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <Guarded access=RouteAccess::Root>{()}</Guarded> } />
+                    <Route path=path!("/") view=RootRedirect />
                     <Route path=path!("/login") view=|| remote_page(RouteAccess::SignIn, "auth") />
                     <Route path=path!("/dashboard") view=|| remote_page(RouteAccess::Protected, "dashboard") />
                     <Route path=path!("/orders") view=|| remote_page(RouteAccess::Protected, "orders") />
@@ -30,6 +30,16 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// `/`: never renders content of its own; the guard sends the user to the dashboard or to sign in.
+#[component]
+fn RootRedirect() -> impl IntoView {
+    view! {
+        <Guarded access=RouteAccess::Root>
+            <Skeleton />
+        </Guarded>
     }
 }
 
@@ -52,7 +62,11 @@ fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
     let current_path = move || {
         let search = location.search.get_untracked();
         let path = location.pathname.get_untracked();
-        if search.is_empty() { path } else { format!("{path}?{search}") }
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
     };
     let decision = Memo::new(move |_| {
         let session = session.get();

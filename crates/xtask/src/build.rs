@@ -152,6 +152,21 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// For `trunk serve`: builds remote `name` into `dist-remotes/` (which Trunk's post-build hook copies into every
+/// shell build) and mirrors it into the served `dist/`, so the running dev server picks it up at once.
+pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
+    let dev_remotes = root.join("dist-remotes");
+    build_remote(root, name, &dev_remotes)?;
+    let served = root.join("dist");
+    let served_remote = served.join("remotes").join(name);
+    recreate_dir(&served_remote)?;
+    for entry in fs::read_dir(dev_remotes.join("remotes").join(name))? {
+        let entry = entry?;
+        copy(&entry.path(), &served_remote.join(entry.file_name()))?;
+    }
+    register(&served, name)
+}
+
 /// Adds `name` to `out/remotes.json`, keeping every other entry.
 fn register(out: &Path, name: &str) -> Result<()> {
     let path = out.join(REGISTRY_URL.trim_start_matches('/'));

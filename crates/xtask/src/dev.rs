@@ -17,8 +17,6 @@ use crate::build::{self, REMOTES};
 use crate::process::{self, Server, cargo};
 use crate::{tools, workspace_root};
 
-/// Where development builds of the remotes live; Trunk's post-build hook copies them into each shell build.
-const REMOTE_STAGING: &str = "dist-remotes";
 const DEV_URL: &str = "http://127.0.0.1:8080";
 
 struct Trunk(Child);
@@ -36,10 +34,8 @@ pub fn run() -> Result<()> {
         browser: false,
     })?;
     let root = workspace_root();
-    let staging = root.join(REMOTE_STAGING);
-    let serve_dir = root.join("dist");
     for name in REMOTES {
-        build::build_remote(&root, name, &staging)?;
+        build::build_remote_for_dev(&root, name)?;
     }
     process::run(cargo().current_dir(&root).args(["build", "--package", "api"]))?;
 
@@ -87,11 +83,8 @@ pub fn run() -> Result<()> {
             let latest = newest_change(&remote_sources(&root, name));
             if latest > seen[name] {
                 seen.insert(name, latest);
-                match build::build_remote(&root, name, &staging) {
-                    Ok(()) => {
-                        copy_remote(&staging, &serve_dir, name)?;
-                        println!("rebuilt remote `{name}`; reload the page to use it");
-                    }
+                match build::build_remote_for_dev(&root, name) {
+                    Ok(()) => println!("rebuilt remote `{name}`; reload the page to use it"),
                     Err(error) => eprintln!("remote `{name}` did not build: {error:#}"),
                 }
             }
@@ -127,20 +120,4 @@ fn newest_change(paths: &[PathBuf]) -> SystemTime {
         }
     }
     newest
-}
-
-/// Copies a rebuilt remote and the registry from the staging tree into the tree `trunk serve` serves.
-fn copy_remote(staging: &Path, serve_dir: &Path, name: &str) -> Result<()> {
-    let from = staging.join("remotes").join(name);
-    let to = serve_dir.join("remotes").join(name);
-    if to.exists() {
-        std::fs::remove_dir_all(&to).with_context(|| format!("clearing {}", to.display()))?;
-    }
-    std::fs::create_dir_all(&to)?;
-    for entry in std::fs::read_dir(&from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
-    }
-    std::fs::copy(staging.join("remotes.json"), serve_dir.join("remotes.json"))?;
-    Ok(())
 }

@@ -37,6 +37,9 @@ enum Command {
     BuildRemote {
         /// Remote name: auth, dashboard or orders.
         name: String,
+        /// Build for `trunk serve` instead: into dist-remotes/, mirrored into the dist/ it serves.
+        #[arg(long)]
+        dev: bool,
     },
     /// Install whatever tools are missing on this machine, and nothing else.
     Setup,
@@ -78,7 +81,14 @@ fn main() -> Result<()> {
             build::build_all(&root)?;
             compress::precompress(&root.join("dist"))
         }
-        Command::BuildRemote { name } => {
+        Command::BuildRemote { name, dev: true } => {
+            tools::ensure_all(tools::Needs {
+                wasm: true,
+                browser: false,
+            })?;
+            build::build_remote_for_dev(&root, &name)
+        }
+        Command::BuildRemote { name, dev: false } => {
             tools::ensure_all(tools::Needs {
                 wasm: true,
                 browser: false,

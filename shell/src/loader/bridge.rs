@@ -11,10 +11,13 @@ use crate::guard::is_safe_redirect;
 use crate::http;
 use crate::session::SessionStore;
 
+/// One bridge function: takes a JSON string (or nothing), returns a value or a promise, or throws.
+type BridgeFunction = dyn Fn(JsValue) -> Result<JsValue, JsValue>;
+
 /// The bridge object and the closures behind it; dropping this disables the bridge.
 pub struct HostBridge {
     object: js_sys::Object,
-    _closures: Vec<Closure<dyn Fn(JsValue) -> JsValue>>,
+    _closures: Vec<Closure<BridgeFunction>>,
 }
 
 impl HostBridge {
@@ -33,28 +36,31 @@ pub fn build(
 ) -> HostBridge {
     let object = js_sys::Object::new();
     let mut closures = Vec::new();
-    let mut add = |name: &str, function: Box<dyn Fn(JsValue) -> JsValue>| {
+    let mut add = |name: &str, function: Box<BridgeFunction>| {
         let closure = Closure::wrap(function);
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), closure.as_ref());
         closures.push(closure);
     };
 
-    add("context", Box::new(move |_| JsValue::from_str(&context())));
+    add("context", Box::new(move |_| Ok(JsValue::from_str(&context()))));
     add(
         "navigate",
         Box::new(move |path| match path.as_string() {
             Some(path) if is_safe_redirect(&path) => {
                 navigate(&path);
-                JsValue::UNDEFINED
+                Ok(JsValue::UNDEFINED)
             }
-            _ => JsValue::from_str("refused: not an in-app path"),
+            _ => Err(JsValue::from_str("refused: not an in-app path")),
         }),
     );
     add(
         "fetch",
         Box::new(move |request| {
             let request = request.as_string().unwrap_or_default();
-            wasm_bindgen_futures::future_to_promise(async move { fetch_for_remote(session, &request).await }).into()
+            Ok(
+                wasm_bindgen_futures::future_to_promise(async move { fetch_for_remote(session, &request).await })
+                    .into(),
+            )
         }),
     );
     if remote == "auth" {
@@ -62,13 +68,13 @@ pub fn build(
             "signIn",
             Box::new(move |request| {
                 let request = request.as_string().unwrap_or_default();
-                wasm_bindgen_futures::future_to_promise(async move {
+                Ok(wasm_bindgen_futures::future_to_promise(async move {
                     let request: SignInRequest =
                         serde_json::from_str(&request).map_err(|error| JsValue::from_str(&error.to_string()))?;
                     let result = session.sign_in(request).await;
                     to_json(&result)
                 })
-                .into()
+                .into())
             }),
         );
     }

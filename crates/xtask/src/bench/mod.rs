@@ -98,7 +98,7 @@ pub fn run(options: &Options) -> Result<()> {
     let budgets = budgets::load(&root.join(budgets::BUDGETS_FILE))?;
     let static_sizes = budgets::measure(&dist, &budgets)?;
     let peer_login_brotli = brotli_of_fetched(&peer_dist, peer_visits.first().map(|visit| &visit.login_files))?;
-    let mut rows = browser_rows(&portico_visits, &peer_visits);
+    let mut rows = browser_rows(&portico_visits, &peer_visits, options.switches);
     for item in &static_sizes {
         let peer_side = if item.item == "/login first view" {
             vec![peer_login_brotli as f64]
@@ -156,7 +156,7 @@ fn sum(files: &[probe::Fetched], field: fn(&probe::Fetched) -> u64) -> f64 {
     files.iter().map(field).sum::<u64>() as f64
 }
 
-fn browser_rows(portico: &[Visit], peer: &[Visit]) -> Vec<Row> {
+fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> {
     let collect = |visits: &[Visit], metric: &dyn Fn(&Visit) -> Option<f64>| -> Vec<f64> {
         visits.iter().filter_map(metric).collect()
     };

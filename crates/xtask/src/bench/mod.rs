@@ -199,10 +199,12 @@ fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> 
         row("memory after sign-in: WASM", Unit::Bytes, &|v| {
             Some(v.memory_after_sign_in.wasm as f64)
         }),
-        row("memory after 200 switches: JS heap", Unit::Bytes, &|v| {
-            v.memory_after_switches.map(|m| m.js_heap as f64)
-        }),
-        row("memory after 200 switches: WASM", Unit::Bytes, &|v| {
+        row(
+            &format!("memory after {switches} switches: JS heap"),
+            Unit::Bytes,
+            &|v| v.memory_after_switches.map(|m| m.js_heap as f64),
+        ),
+        row(&format!("memory after {switches} switches: WASM"), Unit::Bytes, &|v| {
             v.memory_after_switches.map(|m| m.wasm as f64)
         }),
     ]

@@ -78,7 +78,7 @@ pub struct SignInRequest {
 
 /// How a sign-in attempt ended, as the auth remote shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(tag = "outcome", rename_all = "snake_case", try_from = "SignInWire")]
 pub enum SignInResult {
     /// Signed in; the shell navigates away from the form.
     SignedIn,
@@ -93,6 +93,42 @@ pub enum SignInResult {
     Invalid,
     /// Anything else: the API was unreachable or failed.
     Failed,
+}
+
+/// The JSON of a [`SignInResult`] read as a plain struct. Same wire format as the internally tagged enum, but
+/// deriving `Deserialize` for that enum links serde's buffering of untyped content into the auth remote; this
+/// struct does not (about 2.5 KB of brotli-compressed wasm).
+#[derive(Deserialize)]
+struct SignInWire {
+    outcome: SignInOutcome,
+    #[serde(default)]
+    retry_after_secs: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SignInOutcome {
+    SignedIn,
+    InvalidCredentials,
+    TooManyAttempts,
+    Invalid,
+    Failed,
+}
+
+impl TryFrom<SignInWire> for SignInResult {
+    type Error = &'static str;
+
+    fn try_from(wire: SignInWire) -> Result<Self, Self::Error> {
+        Ok(match wire.outcome {
+            SignInOutcome::SignedIn => SignInResult::SignedIn,
+            SignInOutcome::InvalidCredentials => SignInResult::InvalidCredentials,
+            SignInOutcome::TooManyAttempts => SignInResult::TooManyAttempts {
+                retry_after_secs: wire.retry_after_secs.ok_or("missing field `retry_after_secs`")?,
+            },
+            SignInOutcome::Invalid => SignInResult::Invalid,
+            SignInOutcome::Failed => SignInResult::Failed,
+        })
+    }
 }
 
 impl SignInResult {
@@ -146,5 +182,22 @@ mod tests {
         assert_eq!(serde_json::from_str::<SignInResult>(&json).unwrap(), result);
         assert_eq!(result.message().unwrap(), "Too many attempts, try again in 30 s.");
         assert_eq!(SignInResult::SignedIn.message(), None);
+    }
+
+    #[test]
+    fn every_sign_in_outcome_keeps_its_wire_format() {
+        let all = [
+            (SignInResult::SignedIn, r#"{"outcome":"signed_in"}"#),
+            (SignInResult::InvalidCredentials, r#"{"outcome":"invalid_credentials"}"#),
+            (SignInResult::Invalid, r#"{"outcome":"invalid"}"#),
+            (SignInResult::Failed, r#"{"outcome":"failed"}"#),
+        ];
+        for (result, json) in all {
+            assert_eq!(serde_json::to_string(&result).unwrap(), json);
+            assert_eq!(serde_json::from_str::<SignInResult>(json).unwrap(), result);
+        }
+        assert!(serde_json::from_str::<SignInResult>(r#"{"outcome":"too_many_attempts"}"#).is_err());
+        assert!(serde_json::from_str::<SignInResult>(r#"{"outcome":"unheard_of"}"#).is_err());
+        assert!(serde_json::from_str::<SignInResult>(r#"{"retry_after_secs":3}"#).is_err());
     }
 }

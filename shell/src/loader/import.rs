@@ -5,7 +5,6 @@
 //! the shell. Each remote module is loaded once per page and reused.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use gloo_net::http::Request;
 use shared_types::{REGISTRY_URL, Registry, RemoteManifest};
@@ -58,12 +57,19 @@ extern "C" {
 
 thread_local! {
     /// Remote name to its initialised JS module; only successful loads are kept, so "Retry" starts afresh.
-    static MODULES: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+    static MODULES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The remote's initialised module, loading registry, manifest and code on first use.
 pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
-    if let Some(module) = MODULES.with(|modules| modules.borrow().get(remote).cloned()) {
+    let cached = MODULES.with(|modules| {
+        modules
+            .borrow()
+            .iter()
+            .find(|(name, _)| name == remote)
+            .map(|(_, module)| module.clone())
+    });
+    if let Some(module) = cached {
         return Ok(module);
     }
     let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
@@ -85,7 +91,11 @@ pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
             remote: remote.to_owned(),
             reason: describe(&error),
         })?;
-    MODULES.with(|modules| modules.borrow_mut().insert(remote.to_owned(), module.clone()));
+    MODULES.with(|modules| {
+        let mut modules = modules.borrow_mut();
+        modules.retain(|(name, _)| name != remote);
+        modules.push((remote.to_owned(), module.clone()));
+    });
     Ok(module)
 }
 

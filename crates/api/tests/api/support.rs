@@ -104,6 +104,18 @@ impl TestServer {
         self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }
 
+    /// The published JWK Set.
+    pub async fn jwks(&self) -> Value {
+        let response = self
+            .client
+            .get(self.url("/.well-known/jwks.json"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
     /// A token issuer with the server's own key, to forge tokens with chosen claims.
     pub fn forger(&self) -> TokenIssuer {
         let keys = SigningKeys::load_or_generate(&self.config.signing_key, false).unwrap();

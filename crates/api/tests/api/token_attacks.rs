@@ -56,15 +56,7 @@ async fn forged_and_stale_tokens_are_refused() {
     let public_key_secret = EncodingKey::from_secret(forger.keys().public_key());
     let token = jsonwebtoken::encode(&hs256, &claims, &public_key_secret).unwrap();
     assert_refused(&server, &token, "HS256 with the public key as secret").await;
-    let jwks: serde_json::Value = server
-        .client
-        .get(server.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks = server.jwks().await;
     let x = jwks["keys"][0]["x"].as_str().unwrap();
     assert_eq!(
         URL_SAFE_NO_PAD.decode(x).unwrap(),

@@ -8,7 +8,7 @@ use leptos_router::components::{A, FlatRoutes, Route, Router};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, path};
 
-use crate::guard::{GuardDecision, RouteAccess, decide};
+use crate::guard::{self, GuardDecision, RouteAccess, decide};
 use crate::loader::RemoteOutlet;
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -61,15 +61,8 @@ fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
     let query = use_query_map();
     // Only the session is tracked. The path is read untracked, so a guard that is being torn down after its own
     // redirect does not react to the new URL (it would wrap `/login?redirect=...` into itself forever).
-    let current_path = move || {
-        let search = location.search.get_untracked();
-        let path = location.pathname.get_untracked();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
-    };
+    let current_path =
+        move || guard::path_and_query(&location.pathname.get_untracked(), &location.search.get_untracked());
     let decision = Memo::new(move |_| {
         let session = session.get();
         let redirect = query.with_untracked(|query| query.get("redirect"));

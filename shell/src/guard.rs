@@ -56,6 +56,15 @@ pub fn decide(access: RouteAccess, session: &Session, path_and_query: &str, redi
     }
 }
 
+/// The in-app location as the guard and the remotes see it: the path, plus `?search` when there is one.
+pub fn path_and_query(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 /// `/login?redirect=<path and query>`, with the target fully percent-encoded.
 pub fn login_url(path_and_query: &str) -> String {
     format!(
@@ -121,6 +130,12 @@ mod tests {
         Session::SignedIn {
             identity: IdentityContext::anonymous().signed_in(),
         }
+    }
+
+    #[test]
+    fn location_joins_the_query_only_when_there_is_one() {
+        assert_eq!(path_and_query("/orders", ""), "/orders");
+        assert_eq!(path_and_query("/orders", "page=2"), "/orders?page=2");
     }
 
     #[test]

@@ -57,15 +57,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let navigate = use_navigate();
-    let path_and_query = move || {
-        let search = location.search.get();
-        let path = location.pathname.get();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
-    };
+    let path_and_query = move || crate::guard::path_and_query(&location.pathname.get(), &location.search.get());
 
     Effect::new(move || {
         attempt.track();

@@ -1,11 +1,20 @@
-//! The typed host API a remote uses: current identity and path, change notifications, navigation and HTTP
-//! through the shell's interceptor.
+//! The typed host API a remote uses: current identity and path, change notifications, auth events, navigation
+//! and HTTP through the shell's interceptor.
 //!
 //! Every call goes through the JS bridge object the shell passed to `mount`, as JSON strings. A remote never
 //! touches `js_sys::Reflect` itself, and never receives a token: the shell attaches it after the request leaves.
 
+use std::cell::RefCell;
+use std::ops::Deref;
+use std::rc::Rc;
+
 use leptos::prelude::*;
-use shared_types::{FetchRequest, FetchResponse, HostContext, IdentityContext, SignInRequest, SignInResult};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared_types::{
+    AuthEvent, DataError, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, SignInRequest,
+    SignInResult,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -23,16 +32,56 @@ pub enum HostError {
     Malformed(String),
 }
 
+impl From<HostError> for DataError {
+    fn from(error: HostError) -> Self {
+        match error {
+            HostError::Refused(reason) => DataError::Refused(reason),
+            other => DataError::Unreadable(other.to_string()),
+        }
+    }
+}
+
+/// Listeners for auth events, shared by the [`Host`] and the mounted remote's handle, which feeds them.
+pub(crate) type EventListeners = Rc<RefCell<Vec<Box<dyn Fn(&str)>>>>;
+
+/// The signed-in user as a remote sees it: a reactive [`IdentityContext`] with permission checks.
+///
+/// Dereferences to the underlying signal, so `identity.read().display_name` and `identity.get()` work.
+#[derive(Clone, Copy)]
+pub struct Identity(Signal<IdentityContext>);
+
+impl Identity {
+    /// Whether the user holds `permission`; reading it inside a view or effect subscribes to changes.
+    ///
+    /// Use it to decide what to offer. The API still checks every request.
+    pub fn can(&self, permission: &str) -> bool {
+        self.0.with(|identity| identity.can(permission))
+    }
+}
+
+impl Deref for Identity {
+    type Target = Signal<IdentityContext>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
 /// The shell, as a remote sees it. Cheap to clone.
 #[derive(Clone)]
 pub struct Host {
     bridge: JsValue,
     context: RwSignal<HostContext>,
+    listeners: EventListeners,
 }
 
 impl Host {
-    pub(crate) fn new(bridge: JsValue, context: RwSignal<HostContext>) -> Self {
-        Self { bridge, context }
+    pub(crate) fn new(bridge: JsValue, context: RwSignal<HostContext>, listeners: EventListeners) -> Self {
+        Self {
+            bridge,
+            context,
+            listeners,
+        }
     }
 
     pub(crate) fn read_initial_context(bridge: &JsValue) -> Result<HostContext, HostError> {
@@ -43,9 +92,9 @@ impl Host {
     }
 
     /// The current identity; reading it inside a view or effect subscribes to changes.
-    pub fn identity(&self) -> Signal<IdentityContext> {
+    pub fn identity(&self) -> Identity {
         let context = self.context;
-        Signal::derive(move || context.with(|context| context.identity.clone()))
+        Identity(Signal::derive(move || context.with(|context| context.identity.clone())))
     }
 
     /// The current in-app path with its query; reading it subscribes to changes.
@@ -60,21 +109,45 @@ impl Host {
         Effect::new(move || context.with(|context| on_change(context)));
     }
 
+    /// Calls `on_event` for every auth event the shell reports from now on, until the remote unmounts.
+    pub fn on_event(&self, on_event: impl Fn(&AuthEvent) + 'static) {
+        self.listeners.borrow_mut().push(Box::new(move |json| {
+            if let Ok(event) = serde_json::from_str::<AuthEvent>(json) {
+                on_event(&event);
+            }
+        }));
+    }
+
     /// Asks the shell to navigate to an in-app path; only the shell owns the URL.
     pub fn navigate(&self, path: &str) -> Result<(), HostError> {
         call(&self.bridge, "navigate", &[JsValue::from_str(path)]).map(drop)
     }
 
-    /// Makes an HTTP request to `/api/...` through the shell's interceptor.
-    pub async fn fetch(&self, request: &FetchRequest) -> Result<FetchResponse, HostError> {
-        let json = serde_json::to_string(request).map_err(|error| HostError::Malformed(error.to_string()))?;
+    /// Makes an HTTP request to `/api/...` through the shell's interceptor. A 2xx answer is `Ok`; anything else is
+    /// the [`DataError`] for its kind (the shell has already tried to recover from a 401).
+    pub async fn fetch(&self, request: &FetchRequest) -> Result<FetchResponse, DataError> {
+        let json = serde_json::to_string(request).map_err(|error| DataError::Unreadable(error.to_string()))?;
         let answer = call_async(&self.bridge, "fetch", &json).await?;
-        serde_json::from_str(&answer).map_err(|error| HostError::Malformed(error.to_string()))
+        serde_json::from_str::<FetchReply>(&answer)
+            .map_err(|error| DataError::Unreadable(error.to_string()))?
+            .into_result()
     }
 
     /// `GET path` through the shell.
-    pub async fn get(&self, path: &str) -> Result<FetchResponse, HostError> {
+    pub async fn get(&self, path: &str) -> Result<FetchResponse, DataError> {
         self.fetch(&FetchRequest::get(path)).await
+    }
+
+    /// `GET path` through the shell, reading a 2xx body as JSON.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, DataError> {
+        let response = self.get(path).await?;
+        serde_json::from_str(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))
+    }
+
+    /// `POST path` with `body` as JSON through the shell.
+    pub async fn post_json(&self, path: &str, body: &impl Serialize) -> Result<FetchResponse, DataError> {
+        let body = serde_json::to_string(body).map_err(|error| DataError::Unreadable(error.to_string()))?;
+        self.fetch(&FetchRequest::post_json(path, body)).await
     }
 
     /// Hands credentials to the shell, which signs in and then navigates on success.

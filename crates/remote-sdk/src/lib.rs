@@ -2,16 +2,20 @@
 //!
 //! A remote author writes a plain Leptos component that takes a `host: Host` prop and calls
 //! `remote_sdk::export!(App)`. The macro generates the `mount(element, host) -> handle` export the shell calls;
-//! the handle offers `unmount()` and `update(context)`. Everything that crosses between shell and remote is a
+//! the handle offers `unmount()`, `update(context)` and `notify(event)`. [`load`] and [`DataFailure`] give every
+//! remote the same loading, failure and "Retry" states. Everything that crosses between shell and remote is a
 //! JSON string or a plain JS value, never a Rust type or a signal, and a remote never sees a token.
 
+mod data;
 mod host;
 mod lifecycle;
 
-pub use host::{Host, HostError};
+pub use data::{DataFailure, Load, Loaded, Retry, failure_message, load};
+pub use host::{Host, HostError, Identity};
 pub use lifecycle::{RemoteHandle, mount_remote};
 pub use shared_types::{
-    ABI_VERSION, FetchRequest, FetchResponse, HostContext, IdentityContext, SignInRequest, SignInResult,
+    ABI_VERSION, AuthEvent, DataError, FetchRequest, FetchResponse, FieldProblem, HostContext, IdentityContext,
+    SignInRequest, SignInResult,
 };
 
 /// Crates the [`export!`] expansion names, so a remote needs no direct dependency on them.

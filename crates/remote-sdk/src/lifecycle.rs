@@ -10,20 +10,31 @@ use shared_types::HostContext;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::host::Host;
+use crate::host::{EventListeners, Host};
 
 /// A mounted remote, as the shell holds it.
 #[wasm_bindgen]
 pub struct RemoteHandle {
     mounted: Option<Box<dyn Any>>,
     context: RwSignal<HostContext>,
+    listeners: EventListeners,
 }
 
 #[wasm_bindgen]
 impl RemoteHandle {
     /// Removes the view and drops every signal, effect and in-memory datum of this mount.
     pub fn unmount(&mut self) {
+        self.listeners.borrow_mut().clear();
         self.mounted.take();
+    }
+
+    /// Receives an auth event (a `shared_types::AuthEvent` as JSON) and hands it to the remote's listeners.
+    pub fn notify(&self, event: &str) {
+        if self.mounted.is_some() {
+            for listener in self.listeners.borrow().iter() {
+                listener(event);
+            }
+        }
     }
 
     /// Receives a new `HostContext` (identity and path) as JSON.
@@ -49,10 +60,12 @@ pub fn mount_remote<V: IntoView + 'static>(
     let initial = Host::read_initial_context(&bridge).map_err(|error| JsValue::from_str(&error.to_string()))?;
     let context_slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let slot = context_slot.clone();
+    let listeners = EventListeners::default();
+    let host_listeners = listeners.clone();
     let mounted = leptos::mount::mount_to(element, move || {
         let context = RwSignal::new(initial);
         slot.set(Some(context));
-        app(Host::new(bridge, context))
+        app(Host::new(bridge, context, host_listeners))
     });
     let context = context_slot
         .take()
@@ -60,5 +73,6 @@ pub fn mount_remote<V: IntoView + 'static>(
     Ok(RemoteHandle {
         mounted: Some(Box::new(mounted)),
         context,
+        listeners,
     })
 }

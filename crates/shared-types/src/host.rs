@@ -26,6 +26,9 @@ pub struct FetchRequest {
     /// JSON request body, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// How long the shell waits for an answer before aborting, in milliseconds; the shell's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u32>,
 }
 
 impl FetchRequest {
@@ -35,6 +38,17 @@ impl FetchRequest {
             method: "GET".into(),
             path: path.into(),
             body: None,
+            timeout_ms: None,
+        }
+    }
+
+    /// A `POST` of a JSON body to `path`.
+    pub fn post_json(path: impl Into<String>, body: String) -> Self {
+        Self {
+            method: "POST".into(),
+            path: path.into(),
+            body: Some(body),
+            timeout_ms: None,
         }
     }
 
@@ -157,6 +171,7 @@ mod tests {
             method: method.into(),
             path: path.into(),
             body: None,
+            timeout_ms: None,
         };
         assert_eq!(request.is_allowed(), allowed, "{method} {path}");
     }

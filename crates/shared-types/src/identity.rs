@@ -36,8 +36,8 @@ impl IdentityContext {
         self
     }
 
-    /// Whether the user holds `permission`.
-    pub fn has_permission(&self, permission: &str) -> bool {
+    /// Whether the user holds `permission`, e.g. `identity.can("orders:create")`.
+    pub fn can(&self, permission: &str) -> bool {
         self.authenticated && self.permissions.iter().any(|held| held == permission)
     }
 }
@@ -54,15 +54,15 @@ mod tests {
         assert!(!identity.authenticated);
         let identity = identity.signed_in();
         assert!(identity.authenticated);
-        assert!(identity.has_permission("orders:read"));
-        assert!(!identity.has_permission("users:read"));
+        assert!(identity.can("orders:read"));
+        assert!(!identity.can("users:read"));
     }
 
     #[test]
     fn anonymous_context_holds_no_permissions() {
         let anonymous = IdentityContext::anonymous();
         assert!(!anonymous.authenticated);
-        assert!(!anonymous.has_permission("orders:read"));
+        assert!(!anonymous.can("orders:read"));
     }
 
     #[test]

@@ -20,8 +20,8 @@ const REDIRECT_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 /// Who may see a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteAccess {
-    /// Only signed-in users; others are sent to sign in.
-    Protected,
+    /// Only signed-in users (others are sent to sign in) who hold `permission`, when the route names one.
+    Protected { permission: Option<&'static str> },
     /// The sign-in page; signed-in users are sent on.
     SignIn,
     /// `/`: sends everyone somewhere depending on the session.
@@ -37,17 +37,31 @@ pub enum GuardDecision {
     Wait,
     /// Replace the current history entry with this in-app path.
     Redirect(String),
+    /// Signed in, but without the permission the route requires: show the no-access page, load nothing.
+    Denied { permission: &'static str },
+    /// The server could not be reached while restoring the session: show the outage page with "Retry".
+    Unreachable,
 }
 
 /// Decides what to do with a route given the session, the current path with query, and the `redirect` query
 /// value if there is one.
 pub fn decide(access: RouteAccess, session: &Session, path_and_query: &str, redirect: Option<&str>) -> GuardDecision {
     match (access, session) {
-        (_, Session::Unknown) => GuardDecision::Wait,
-        (RouteAccess::Protected, Session::SignedIn { .. }) => GuardDecision::Render,
-        (RouteAccess::Protected, Session::SignedOut { reason }) => match reason {
-            Some(SignOutReason::UserSignedOut) => GuardDecision::Redirect(LOGIN_PATH.to_owned()),
-            _ => GuardDecision::Redirect(login_url(path_and_query)),
+        (_, Session::Unknown | Session::SigningOut) => GuardDecision::Wait,
+        (_, Session::Unreachable { .. }) => GuardDecision::Unreachable,
+        (RouteAccess::Protected { permission: None }, Session::SignedIn { .. }) => GuardDecision::Render,
+        (RouteAccess::Protected { permission: Some(permission) }, Session::SignedIn { identity }) => {
+            if identity.can(permission) {
+                GuardDecision::Render
+            } else {
+                GuardDecision::Denied { permission }
+            }
+        }
+        (RouteAccess::Protected { .. }, Session::SignedOut { reason }) => match reason {
+            Some(SignOutReason::UserSignedOut | SignOutReason::SignedOutElsewhere) => {
+                GuardDecision::Redirect(LOGIN_PATH.to_owned())
+            }
+            Some(SignOutReason::SessionExpired) | None => GuardDecision::Redirect(login_url(path_and_query)),
         },
         (RouteAccess::SignIn, Session::SignedIn { .. }) => GuardDecision::Redirect(sanitize_redirect(redirect)),
         (RouteAccess::SignIn, Session::SignedOut { .. }) => GuardDecision::Render,
@@ -122,6 +136,8 @@ mod tests {
 
     use super::*;
 
+    const PROTECTED: RouteAccess = RouteAccess::Protected { permission: None };
+
     fn check(candidate: &str, expected: &str) {
         assert_eq!(sanitize_redirect(Some(candidate)), expected, "redirect {candidate:?}");
     }
@@ -178,8 +194,13 @@ mod tests {
 
     #[test]
     fn unknown_session_waits_on_every_route() {
-        for access in [RouteAccess::Protected, RouteAccess::SignIn, RouteAccess::Root] {
+        for access in [PROTECTED, RouteAccess::SignIn, RouteAccess::Root] {
             assert_eq!(decide(access, &Session::Unknown, "/x", None), GuardDecision::Wait);
+            assert_eq!(decide(access, &Session::SigningOut, "/x", None), GuardDecision::Wait);
+            assert_eq!(
+                decide(access, &Session::Unreachable { attempt: 1 }, "/x", None),
+                GuardDecision::Unreachable
+            );
         }
     }
 
@@ -187,18 +208,61 @@ mod tests {
     fn signed_out_user_on_protected_route_goes_to_login_with_redirect() {
         let session = Session::SignedOut { reason: None };
         assert_eq!(
-            decide(RouteAccess::Protected, &session, "/dashboard", None),
+            decide(PROTECTED, &session, "/dashboard", None),
             GuardDecision::Redirect("/login?redirect=%2Fdashboard".into())
         );
         assert_eq!(
-            decide(RouteAccess::Protected, &session, "/orders/3?x=1", None),
+            decide(PROTECTED, &session, "/orders/3?x=1", None),
             GuardDecision::Redirect("/login?redirect=%2Forders%2F3%3Fx%3D1".into())
         );
         let signed_out = Session::SignedOut {
             reason: Some(SignOutReason::UserSignedOut),
         };
         assert_eq!(
-            decide(RouteAccess::Protected, &signed_out, "/orders", None),
+            decide(PROTECTED, &signed_out, "/orders", None),
+            GuardDecision::Redirect(LOGIN_PATH.into())
+        );
+    }
+
+    #[test]
+    fn a_route_permission_the_user_lacks_is_denied_and_one_they_hold_renders() {
+        let admin_only = RouteAccess::Protected {
+            permission: Some("users:read"),
+        };
+        assert_eq!(
+            decide(admin_only, &signed_in(), "/admin", None),
+            GuardDecision::Denied {
+                permission: "users:read"
+            }
+        );
+        let admin = Session::SignedIn {
+            identity: IdentityContext {
+                permissions: vec!["users:read".into()],
+                ..IdentityContext::anonymous()
+            }
+            .signed_in(),
+        };
+        assert_eq!(decide(admin_only, &admin, "/admin", None), GuardDecision::Render);
+        assert_eq!(
+            decide(admin_only, &Session::SignedOut { reason: None }, "/admin", None),
+            GuardDecision::Redirect("/login?redirect=%2Fadmin".into())
+        );
+    }
+
+    #[test]
+    fn expiry_keeps_the_place_and_signing_out_elsewhere_does_not() {
+        let expired = Session::SignedOut {
+            reason: Some(SignOutReason::SessionExpired),
+        };
+        assert_eq!(
+            decide(PROTECTED, &expired, "/orders/3", None),
+            GuardDecision::Redirect("/login?redirect=%2Forders%2F3".into())
+        );
+        let elsewhere = Session::SignedOut {
+            reason: Some(SignOutReason::SignedOutElsewhere),
+        };
+        assert_eq!(
+            decide(PROTECTED, &elsewhere, "/orders/3", None),
             GuardDecision::Redirect(LOGIN_PATH.into())
         );
     }
@@ -223,7 +287,7 @@ mod tests {
             GuardDecision::Redirect(DEFAULT_AFTER_SIGN_IN.into())
         );
         assert_eq!(
-            decide(RouteAccess::Protected, &signed_in(), "/orders", None),
+            decide(PROTECTED, &signed_in(), "/orders", None),
             GuardDecision::Render
         );
     }

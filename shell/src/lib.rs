@@ -1,15 +1,19 @@
 //! Portico's shell: the only owner of the URL, the session and the access token; it loads the remotes.
 //!
-//! The pure logic ([`guard`], [`origin`], [`session::state`]) compiles natively so `cargo test` covers it; the
-//! browser parts (app, interceptor, loader, session store) exist only on `wasm32`.
+//! The pure logic ([`guard`], [`origin`], [`session::state`], [`session::refresh_schedule`] and the
+//! [`http::interceptor`] over its transport trait) compiles natively so `cargo test` covers it; the browser parts
+//! (app, browser transport, events, loader, session store) exist only on `wasm32`.
 
 pub mod guard;
+pub mod http;
 pub mod origin;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
-pub mod http;
+pub mod events;
 #[cfg(target_arch = "wasm32")]
 pub mod loader;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;

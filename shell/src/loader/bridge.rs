@@ -4,7 +4,7 @@
 //! The bridge passes JSON strings both ways and never exposes the token: `fetch` goes through the interceptor,
 //! which attaches it after the request has left the remote's hands.
 
-use shared_types::{FetchRequest, HostContext, SignInRequest};
+use shared_types::{FetchReply, FetchRequest, HostContext, SignInRequest};
 use wasm_bindgen::prelude::*;
 
 use crate::guard::is_safe_redirect;
@@ -57,10 +57,7 @@ pub fn build(
         "fetch",
         Box::new(move |request| {
             let request = request.as_string().unwrap_or_default();
-            Ok(
-                wasm_bindgen_futures::future_to_promise(async move { fetch_for_remote(session, &request).await })
-                    .into(),
-            )
+            Ok(wasm_bindgen_futures::future_to_promise(async move { to_json(&fetch_for_remote(&request).await) }).into())
         }),
     );
     if remote == "auth" {
@@ -93,18 +90,12 @@ pub fn context_json(session: SessionStore, path: String) -> String {
     serde_json::to_string(&context).unwrap_or_default()
 }
 
-async fn fetch_for_remote(session: SessionStore, request: &str) -> Result<JsValue, JsValue> {
-    let request: FetchRequest = serde_json::from_str(request).map_err(|error| JsValue::from_str(&error.to_string()))?;
-    if !request.is_allowed() {
-        return Err(JsValue::from_str("refused: remotes may only call /api/ paths"));
-    }
-    match http::api_fetch(&request).await {
-        Ok(response) => to_json(&response),
-        Err(http::HttpError::SessionEnded) => {
-            session.expire();
-            Err(JsValue::from_str("the session has ended"))
-        }
-        Err(error) => Err(JsValue::from_str(&error.to_string())),
+/// A remote's request through the interceptor. The answer is always a [`FetchReply`]; when the session ended on
+/// the way, the interceptor has already told the session store, which signs the user out.
+async fn fetch_for_remote(request: &str) -> FetchReply {
+    match serde_json::from_str::<FetchRequest>(request) {
+        Ok(request) => http::interceptor().fetch(&request).await,
+        Err(error) => FetchReply::Refused(format!("not a fetch request: {error}")),
     }
 }
 

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use gloo_net::http::Request;
-use shared_types::{REGISTRY_URL, Registry, RemoteManifest};
+use shared_types::{IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest};
 use wasm_bindgen::prelude::*;
 
 /// Why a remote could not be loaded or mounted.
@@ -19,12 +19,28 @@ pub enum LoadError {
     /// The manifest was unreachable, not valid, or for another contract version.
     #[error("could not read the manifest for `{remote}`: {reason}")]
     Manifest { remote: String, reason: String },
+    /// The manifest requires a permission the user lacks; none of the remote's code was fetched.
+    #[error("`{remote}` requires the permission `{permission}`")]
+    Permission { remote: String, permission: String },
     /// The JS glue or the wasm module failed to load or initialise.
     #[error("the code of `{remote}` could not be loaded: {reason}")]
     Code { remote: String, reason: String },
     /// The remote threw while mounting.
     #[error("`{remote}` failed to start: {reason}")]
     Mount { remote: String, reason: String },
+}
+
+impl LoadError {
+    /// The loading step that failed, for the `RemoteLoadFailed` event.
+    pub fn stage(&self) -> LoadStage {
+        match self {
+            LoadError::Registry(_) => LoadStage::Registry,
+            LoadError::Manifest { .. } => LoadStage::Manifest,
+            LoadError::Permission { .. } => LoadStage::Permission,
+            LoadError::Code { .. } => LoadStage::Code,
+            LoadError::Mount { .. } => LoadStage::Mount,
+        }
+    }
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -43,6 +59,9 @@ export function unmountRemote(handle) {
 export function updateRemote(handle, context) {
     handle.update(context);
 }
+export function notifyRemote(handle, event) {
+    if (typeof handle.notify === "function") handle.notify(event);
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(catch, js_name = importRemote)]
@@ -53,23 +72,45 @@ extern "C" {
     fn unmount_remote(handle: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = updateRemote)]
     fn update_remote(handle: &JsValue, context: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = notifyRemote)]
+    fn notify_remote(handle: &JsValue, event: &str) -> Result<(), JsValue>;
 }
 
 thread_local! {
-    /// Remote name to its initialised JS module; only successful loads are kept, so "Retry" starts afresh.
-    static MODULES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+    /// Initialised remote modules; only successful loads are kept, so "Retry" starts afresh.
+    static MODULES: RefCell<Vec<LoadedModule>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The remote's initialised module, loading registry, manifest and code on first use.
-pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
+/// A remote's initialised JS module, with the permissions its manifest requires (checked on every mount, since
+/// another user may sign in on the same page).
+struct LoadedModule {
+    remote: String,
+    permissions: Vec<String>,
+    module: JsValue,
+}
+
+fn check_permissions(remote: &str, required: &[String], identity: &IdentityContext) -> Result<(), LoadError> {
+    match required.iter().find(|permission| !identity.can(permission)) {
+        Some(missing) => Err(LoadError::Permission {
+            remote: remote.to_owned(),
+            permission: missing.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The remote's initialised module, loading registry, manifest and code on first use. The manifest's permissions
+/// are checked against `identity` before any of the remote's code is requested.
+pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
     let cached = MODULES.with(|modules| {
         modules
             .borrow()
             .iter()
-            .find(|(name, _)| name == remote)
-            .map(|(_, module)| module.clone())
+            .find(|loaded| loaded.remote == remote)
+            .map(|loaded| (loaded.permissions.clone(), loaded.module.clone()))
     });
-    if let Some(module) = cached {
+    if let Some((permissions, module)) = cached {
+        check_permissions(remote, &permissions, identity)?;
         return Ok(module);
     }
     let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
@@ -84,6 +125,7 @@ pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
     };
     let manifest_text = fetch_text(&manifest_url).await.map_err(manifest_error)?;
     let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| manifest_error(error.to_string()))?;
+    check_permissions(remote, &manifest.permissions, identity)?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     let module = import_remote(&js_url, &wasm_url)
         .await
@@ -93,8 +135,12 @@ pub async fn load_module(remote: &str) -> Result<JsValue, LoadError> {
         })?;
     MODULES.with(|modules| {
         let mut modules = modules.borrow_mut();
-        modules.retain(|(name, _)| name != remote);
-        modules.push((remote.to_owned(), module.clone()));
+        modules.retain(|loaded| loaded.remote != remote);
+        modules.push(LoadedModule {
+            remote: remote.to_owned(),
+            permissions: manifest.permissions,
+            module: module.clone(),
+        });
     });
     Ok(module)
 }
@@ -116,6 +162,13 @@ pub fn mount(
 pub fn unmount(remote: &str, handle: &JsValue) {
     if let Err(error) = unmount_remote(handle) {
         leptos::logging::warn!("`{remote}` failed to unmount: {}", describe(&error));
+    }
+}
+
+/// Calls `handle.notify(event)` if the remote has it; a remote that throws is logged and otherwise ignored.
+pub fn notify(remote: &str, handle: &JsValue, event: &str) {
+    if let Err(error) = notify_remote(handle, event) {
+        leptos::logging::warn!("`{remote}` failed to take an event: {}", describe(&error));
     }
 }
 

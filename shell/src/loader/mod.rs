@@ -16,6 +16,10 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsValue;
 
+use shared_types::AuthEvent;
+
+use crate::events::emit;
+use crate::pages::NoAccess;
 use crate::session::use_session;
 
 pub use import::LoadError;
@@ -40,7 +44,17 @@ thread_local! {
 enum LoadStatus {
     Loading,
     Mounted,
+    /// The manifest requires a permission the user lacks; no code was fetched.
+    Denied,
     Failed(String),
+}
+
+/// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
+pub fn notify_remotes(event: &str) {
+    let handles: Vec<JsValue> = MOUNTED.with(|all| all.borrow().iter().map(|(_, mounted)| mounted.handle.clone()).collect());
+    for handle in handles {
+        import::notify("remote", &handle, event);
+    }
 }
 
 /// Shows the remote `name` while this component is rendered.
@@ -65,11 +79,20 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             return;
         };
         let navigate = navigate.clone();
+        let identity = session.identity_untracked();
         leptos::task::spawn_local(async move {
-            let module = match import::load_module(name).await {
+            let module = match import::load_module(name, &identity).await {
                 Ok(module) => module,
+                Err(LoadError::Permission { permission, .. }) => {
+                    emit(AuthEvent::AccessDenied {
+                        route: untrack(path_and_query),
+                        permission,
+                    });
+                    status.try_set(LoadStatus::Denied);
+                    return;
+                }
                 Err(error) => {
-                    status.try_set(LoadStatus::Failed(error.to_string()));
+                    failed(name, &error, status);
                     return;
                 }
             };
@@ -96,9 +119,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     });
                     status.try_set(LoadStatus::Mounted);
                 }
-                Err(error) => {
-                    status.try_set(LoadStatus::Failed(error.to_string()));
-                }
+                Err(error) => failed(name, &error, status),
             }
         });
     });
@@ -138,6 +159,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             {move || match status.get() {
                 LoadStatus::Loading => view! { <p class="remote-loading" role="status">"Loading…"</p> }.into_any(),
                 LoadStatus::Mounted => ().into_any(),
+                LoadStatus::Denied => view! { <NoAccess /> }.into_any(),
                 LoadStatus::Failed(reason) => view! {
                     <div class="remote-error" role="alert">
                         <p>"This part of Portico could not be loaded."</p>
@@ -150,4 +172,12 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             <div class="remote-root" data-remote=name node_ref=container></div>
         </div>
     }
+}
+
+fn failed(remote: &str, error: &LoadError, status: RwSignal<LoadStatus>) {
+    emit(AuthEvent::RemoteLoadFailed {
+        remote: remote.to_owned(),
+        stage: error.stage(),
+    });
+    status.try_set(LoadStatus::Failed(error.to_string()));
 }

@@ -1,27 +1,35 @@
-//! The session as a state machine: unknown while bootstrapping, then signed out or signed in.
+//! The session as a state machine, as the shell's views and guards see it.
+//!
+//! ```text
+//!                 bootstrap                      sign-in
+//!   Unknown ───────────────────────▶ SignedOut ─────────────▶ SignedIn ──┐
+//!      │  ▲ network error / 5xx       ▲  ▲  ▲                 │  │      │ refresh fails for good,
+//!      ▼  │ Retry (or backoff timer)  │  │  └─ 401 on bootstrap │  │      │ revoked, or signed out
+//!   Unreachable                       │  └──── other tab signs out ┘  │      │ in another tab
+//!                                     └──── SigningOut ◀──── "Sign out" ┘◀─────┘
+//! ```
 //!
 //! The token is deliberately absent: it lives in `http` and nowhere else.
 
 use shared_types::IdentityContext;
+pub use shared_types::SignOutReason;
 
 /// Where the session stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Session {
     /// Bootstrap in flight: render a skeleton.
     Unknown,
+    /// Bootstrap could not reach the server (network error or 5xx); it retries with backoff and on "Retry".
+    Unreachable {
+        /// Consecutive failed bootstrap attempts.
+        attempt: u32,
+    },
     /// Nobody is signed in.
     SignedOut { reason: Option<SignOutReason> },
     /// A user is signed in; the token lives in `http`, not here.
     SignedIn { identity: IdentityContext },
-}
-
-/// Why the session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignOutReason {
-    /// The user pressed "Sign out".
-    UserSignedOut,
-    /// The refresh session ended (expired, revoked or replayed).
-    SessionExpired,
+    /// "Sign out" was pressed and the server is being told; nothing protected renders any more.
+    SigningOut,
 }
 
 impl Session {
@@ -40,7 +48,28 @@ impl Session {
             _ => None,
         }
     }
+
+    /// Whether the signed-in user holds `permission` (never, when nobody is signed in).
+    pub fn can(&self, permission: &str) -> bool {
+        matches!(self, Session::SignedIn { identity } if identity.can(permission))
+    }
+
+    /// The sentence the sign-in page shows about how the last session ended, if it needs explaining.
+    pub fn sign_out_notice(&self) -> Option<&'static str> {
+        match self {
+            Session::SignedOut {
+                reason: Some(SignOutReason::SessionExpired),
+            } => Some(SESSION_EXPIRED_MESSAGE),
+            Session::SignedOut {
+                reason: Some(SignOutReason::SignedOutElsewhere),
+            } => Some("You signed out in another tab."),
+            _ => None,
+        }
+    }
 }
+
+/// What the sign-in page says after the session expired.
+pub const SESSION_EXPIRED_MESSAGE: &str = "Your session has expired. Sign in again to continue.";
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +79,7 @@ mod tests {
     fn only_a_signed_in_session_exposes_an_identity() {
         let identity = IdentityContext {
             display_name: "Alice".into(),
+            permissions: vec!["orders:read".into()],
             ..IdentityContext::anonymous()
         }
         .signed_in();
@@ -58,7 +88,23 @@ mod tests {
         };
         assert_eq!(session.identity(), identity);
         assert_eq!(session.display_name(), Some("Alice"));
+        assert!(session.can("orders:read"));
+        assert!(!session.can("users:read"));
         assert!(!Session::Unknown.identity().authenticated);
+        assert!(!Session::SigningOut.can("orders:read"));
         assert_eq!(Session::SignedOut { reason: None }.display_name(), None);
+    }
+
+    #[test]
+    fn only_expiry_and_signing_out_elsewhere_are_explained_on_the_sign_in_page() {
+        let expired = Session::SignedOut {
+            reason: Some(SignOutReason::SessionExpired),
+        };
+        assert_eq!(expired.sign_out_notice(), Some(SESSION_EXPIRED_MESSAGE));
+        let by_user = Session::SignedOut {
+            reason: Some(SignOutReason::UserSignedOut),
+        };
+        assert_eq!(by_user.sign_out_notice(), None);
+        assert_eq!(Session::SignedOut { reason: None }.sign_out_notice(), None);
     }
 }

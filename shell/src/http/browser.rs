@@ -1,0 +1,131 @@
+//! The real session transport: the browser's `fetch` with an `AbortController` timeout, the Web Locks API for
+//! one refresh at a time across tabs, and the wall clock.
+//!
+//! The token reaches this module only as the `bearer` of a request, and is attached only when the request's parsed
+//! origin is exactly the API origin.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo_net::http::{Method, RequestBuilder};
+use wasm_bindgen::prelude::*;
+
+use super::interceptor::Interceptor;
+use super::wire::{CSRF_HEADER, Transport, WireError, WireRequest, WireResponse};
+use crate::origin::may_carry_token;
+
+/// The Web Lock every tab of this origin takes around a refresh.
+const REFRESH_LOCK: &str = "portico-refresh";
+
+#[wasm_bindgen(inline_js = r#"
+export function acquireLock(name) {
+    const locks = globalThis.navigator && navigator.locks;
+    if (!locks) return Promise.resolve(null);
+    return new Promise((granted) => {
+        locks.request(name, () => new Promise((release) => granted(release))).catch(() => granted(null));
+    });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = acquireLock)]
+    async fn acquire_lock(name: &str) -> JsValue;
+}
+
+thread_local! {
+    static INTERCEPTOR: Rc<Interceptor<BrowserTransport>> = Rc::new(Interceptor::new(BrowserTransport));
+}
+
+/// The shell's one interceptor.
+pub fn interceptor() -> Rc<Interceptor<BrowserTransport>> {
+    INTERCEPTOR.with(Rc::clone)
+}
+
+/// `fetch`, Web Locks and `Date.now()`.
+pub struct BrowserTransport;
+
+/// A held Web Lock; dropping it releases the lock (a no-op where the browser has no Web Locks).
+pub struct WebLock(Option<js_sys::Function>);
+
+impl Drop for WebLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+impl Transport for BrowserTransport {
+    type RefreshLock = WebLock;
+
+    async fn send(&self, request: WireRequest<'_>) -> Result<WireResponse, WireError> {
+        let controller = web_sys::AbortController::new().map_err(|_| WireError::Network("no AbortController".into()))?;
+        let signal = controller.signal();
+        let timer = leptos::prelude::set_timeout_with_handle(
+            move || controller.abort(),
+            Duration::from_millis(u64::from(request.timeout_ms)),
+        )
+        .ok();
+        let outcome = send_and_read(request, &signal).await;
+        if let Some(timer) = timer {
+            timer.clear();
+        }
+        outcome.map_err(|reason| {
+            if signal.aborted() {
+                WireError::Timeout
+            } else {
+                WireError::Network(reason)
+            }
+        })
+    }
+
+    async fn lock_refreshes(&self) -> WebLock {
+        let release = acquire_lock(REFRESH_LOCK).await;
+        WebLock(release.dyn_into::<js_sys::Function>().ok())
+    }
+
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+}
+
+async fn send_and_read(request: WireRequest<'_>, signal: &web_sys::AbortSignal) -> Result<WireResponse, String> {
+    let method = Method::from_bytes(request.method.as_bytes()).map_err(|error| error.to_string())?;
+    let mut builder = RequestBuilder::new(request.path)
+        .method(method)
+        .abort_signal(Some(signal));
+    if request.csrf {
+        builder = builder.header(CSRF_HEADER.0, CSRF_HEADER.1);
+    }
+    let origin = page_origin();
+    if let Some(token) = request.bearer.filter(|_| may_carry_token(request.path, &origin, &origin)) {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let sent = match request.body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+            .map_err(|error| error.to_string())?
+            .send()
+            .await,
+        None => builder.send().await,
+    };
+    let response = sent.map_err(|error| error.to_string())?;
+    let retry_after_secs = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.trim().parse().ok());
+    let status = response.status();
+    let body = response.text().await.map_err(|error| error.to_string())?;
+    Ok(WireResponse {
+        status,
+        body,
+        retry_after_secs,
+    })
+}
+
+/// The origin the shell was loaded from; the API is served from it (directly or through `trunk serve`'s proxy).
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default()
+}

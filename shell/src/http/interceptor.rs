@@ -115,6 +115,8 @@ pub struct Interceptor<T: Transport> {
     generation: Cell<u64>,
     /// Refreshes within this tab, one at a time.
     refresh_gate: Mutex<()>,
+    /// The server refused the last refresh: requests that waited for it fail without asking again.
+    ended: Cell<bool>,
     observer: RefCell<Option<RefreshObserver>>,
 }
 
@@ -129,6 +131,7 @@ impl<T: Transport> Interceptor<T> {
             token: RefCell::new(None),
             generation: Cell::new(0),
             refresh_gate: Mutex::new(()),
+            ended: Cell::new(false),
             observer: RefCell::new(None),
         }
     }
@@ -285,8 +288,13 @@ impl<T: Transport> Interceptor<T> {
 
     async fn refresh_unless_replaced(&self, seen: u64) -> Result<(), HttpError> {
         let _one_at_a_time = self.refresh_gate.lock().await;
-        if self.generation.get() != seen && self.has_token() && !self.token_is_stale() {
-            return Ok(());
+        if self.generation.get() != seen {
+            if self.has_token() && !self.token_is_stale() {
+                return Ok(());
+            }
+            if self.ended.get() {
+                return Err(HttpError::SessionEnded { had_session: true });
+            }
         }
         let _no_other_tab = self.transport.lock_refreshes().await;
         let outcome = self.request_token().await;
@@ -316,6 +324,7 @@ impl<T: Transport> Interceptor<T> {
             .await?;
         if response.status == 401 {
             self.forget();
+            self.ended.set(true);
             let had_session = serde_json::from_str::<SessionProblem>(&response.body)
                 .ok()
                 .and_then(|problem| problem.session)
@@ -334,6 +343,7 @@ impl<T: Transport> Interceptor<T> {
         }
         let body: SessionBody =
             serde_json::from_str(&response.body).map_err(|error| HttpError::Malformed(error.to_string()))?;
+        self.ended.set(false);
         let now = self.transport.now_ms();
         let lifetime_ms = match body.expires_in {
             Some(seconds) => seconds.saturating_mul(1000),

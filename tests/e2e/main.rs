@@ -1,6 +1,9 @@
 //! Browser journeys through the built product: headless Chromium, driven over WebDriver, against the API server
 //! serving `dist/`. Each journey is a person doing one thing; elements are found by label, role or text.
 
+mod access;
+mod session;
+
 use anyhow::Result;
 use e2e::Journey;
 

@@ -48,6 +48,20 @@ impl Journey {
 
     /// Serves a copy of the build after `edit` changed it (for example, removed a remote's wasm).
     pub async fn start_with_site(edit: impl FnOnce(&Path) -> Result<()>) -> Result<Self> {
+        Self::start_with(|_| {}, edit).await
+    }
+
+    /// Serves an unmodified copy of the build from a server whose access tokens live `seconds`, with no clock-skew
+    /// leeway, so an expired token really is refused.
+    pub async fn start_with_access_ttl(seconds: u64) -> Result<Self> {
+        Self::start_with(short_tokens(seconds), |_| Ok(())).await
+    }
+
+    /// Serves a copy of the build changed by `edit`, from a server configured by `configure`.
+    pub async fn start_with(
+        configure: impl FnOnce(&mut api::Config),
+        edit: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<Self> {
         let dist = dist_dir();
         if !dist.join("index.html").exists() {
             bail!(
@@ -62,6 +76,7 @@ impl Journey {
         let mut config = api::Config::for_data_dir(data_dir.path());
         config.dev = true;
         config.static_dir = Some(site_dir.path().to_owned());
+        configure(&mut config);
         let server = api::start(config).await.context("starting the API server")?;
         let base_url = server.url();
         let session = Browser::launch().await?;
@@ -86,6 +101,74 @@ impl Journey {
             server.stop().await?;
         }
         Ok(())
+    }
+
+    /// What the in-process server counted about refreshes so far.
+    pub fn auth_counts(&self) -> api::auth_counters::AuthCounts {
+        self.server
+            .as_ref()
+            .expect("the server runs until finish")
+            .auth_counters()
+            .snapshot()
+    }
+
+    /// Runs a Chrome DevTools Protocol command in the current tab.
+    pub async fn cdp(&self, command: &str, params: Value) -> Result<Value> {
+        self.session
+            .as_ref()
+            .expect("the browser runs until finish")
+            .cdp(command, params)
+            .await
+    }
+
+    /// Opens `path` in a new tab of the same browser and switches to it; returns the new tab's handle.
+    pub async fn open_in_new_tab(&self, path: &str) -> Result<fantoccini::wd::WindowHandle> {
+        let created = self.browser.new_window(true).await?;
+        self.browser.switch_to_window(created.handle.clone()).await?;
+        self.open(path).await?;
+        Ok(created.handle)
+    }
+
+    /// The value of the HttpOnly refresh cookie the browser holds (WebDriver can read it; page scripts cannot).
+    pub async fn refresh_cookie(&self) -> Result<Option<String>> {
+        let cookies = self.browser.get_all_cookies().await?;
+        Ok(cookies
+            .iter()
+            .find(|cookie| cookie.name() == "portico_refresh")
+            .map(|cookie| cookie.value().to_owned()))
+    }
+
+    /// Revokes the browser's session from another client, as "sign out everywhere" would: a logout with the
+    /// browser's refresh cookie, sent by this test, not by the page.
+    pub async fn revoke_session_elsewhere(&self) -> Result<()> {
+        let cookie = self.refresh_cookie().await?.context("the browser holds no refresh cookie")?;
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/auth/logout", self.base_url))
+            .header("Cookie", format!("portico_refresh={cookie}"))
+            .header("X-Requested-With", "portico")
+            .header("Origin", &self.base_url)
+            .send()
+            .await?;
+        anyhow::ensure!(response.status().is_success(), "logout answered {}", response.status());
+        Ok(())
+    }
+
+    /// Whether any element matches `xpath` right now (no waiting): for asserting that something is absent.
+    pub async fn exists(&self, xpath: &str) -> Result<bool> {
+        Ok(!self.browser.find_all(Locator::XPath(xpath)).await?.is_empty())
+    }
+
+    /// The names of every resource the page requested so far (Resource Timing).
+    pub async fn requested_resources(&self) -> Result<Vec<String>> {
+        let names = self
+            .script("return performance.getEntriesByType('resource').map(entry => entry.name);")
+            .await?;
+        Ok(names
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|name| name.as_str().map(str::to_owned))
+            .collect())
     }
 
     pub async fn open(&self, path: &str) -> Result<()> {
@@ -209,19 +292,24 @@ impl Journey {
         Ok(self.browser.execute(script, vec![]).await?)
     }
 
-    /// Signs in through the API (not the browser) and returns the ids of the user's orders.
-    pub async fn order_ids_of(&self, username: &str) -> Result<Vec<i64>> {
-        let client = reqwest::Client::new();
+    /// Signs in through the API (not the browser) as a demo user and returns the access token.
+    pub async fn access_token_of(&self, username: &str) -> Result<String> {
         let login = json!({"username": username, "password": format!("{username}-password")});
-        let response = client
+        let response = reqwest::Client::new()
             .post(format!("{}/api/auth/login", self.base_url))
             .json(&login)
             .send()
             .await?;
-        let token = response.json::<Value>().await?["access_token"]
+        Ok(response.json::<Value>().await?["access_token"]
             .as_str()
             .context("no token")?
-            .to_owned();
+            .to_owned())
+    }
+
+    /// Signs in through the API (not the browser) and returns the ids of the user's orders.
+    pub async fn order_ids_of(&self, username: &str) -> Result<Vec<i64>> {
+        let client = reqwest::Client::new();
+        let token = self.access_token_of(username).await?;
         let orders: Value = client
             .get(format!("{}/api/orders", self.base_url))
             .bearer_auth(token)
@@ -238,8 +326,16 @@ impl Journey {
     }
 }
 
+/// A configuration for [`Journey::start_with`]: access tokens that live `seconds`, and no clock-skew leeway.
+pub fn short_tokens(seconds: u64) -> impl FnOnce(&mut api::Config) {
+    move |config| {
+        config.access_ttl = Duration::from_secs(seconds);
+        config.leeway = Duration::ZERO;
+    }
+}
+
 /// An XPath string literal for `text` (handles both quote kinds).
-fn literal(text: &str) -> String {
+pub fn literal(text: &str) -> String {
     if !text.contains('\'') {
         format!("'{text}'")
     } else if !text.contains('"') {

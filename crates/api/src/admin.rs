@@ -5,11 +5,12 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use shared_types::IdentityContext;
 
 use crate::bearer::Caller;
 use crate::problem::ApiError;
-use crate::server::AppState;
-use crate::users::{ADMIN_ROLE, Identity, UserRecord};
+use crate::state::AppState;
+use crate::users::{ADMIN_ROLE, UserRecord};
 
 /// Body of `GET /api/admin/users`.
 #[derive(Serialize)]
@@ -22,7 +23,7 @@ pub struct UserList {
 pub struct AdminUserView {
     username: String,
     #[serde(flatten)]
-    identity: Identity,
+    identity: IdentityContext,
 }
 
 /// `GET /api/admin/users`: the users of the caller's tenant.

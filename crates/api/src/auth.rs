@@ -14,14 +14,15 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
+use shared_types::IdentityContext;
 
 use crate::bearer::Caller;
 use crate::passwords::{verify_against_nothing, verify_password};
-use crate::problem::{ApiError, FieldError, JsonBody};
-use crate::server::AppState;
-use crate::sessions::ProvenSession;
+use crate::problem::{ApiError, FieldError, JsonBody, SessionPresence};
+use crate::sessions::{ProvenSession, RefreshRejection};
+use crate::state::AppState;
 use crate::tokens::Subject;
-use crate::users::{self, Identity, UserRecord};
+use crate::users::{self, UserRecord};
 
 /// Name of the refresh cookie.
 pub const REFRESH_COOKIE: &str = "portico_refresh";
@@ -43,13 +44,15 @@ pub struct SessionResponse {
     access_token: String,
     /// Unix seconds at which the access token expires.
     expires_at: u64,
-    identity: Identity,
+    /// The access token's lifetime in whole seconds, so the browser can schedule refreshes by its own clock.
+    expires_in: u64,
+    identity: IdentityContext,
 }
 
 /// Body answered by the bootstrap session check and `/api/me`.
 #[derive(Serialize)]
 pub struct IdentityResponse {
-    identity: Identity,
+    identity: IdentityContext,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -129,9 +132,12 @@ fn validate_login(request: &LoginRequest) -> Result<(), ApiError> {
 }
 
 /// `POST /api/auth/refresh`: rotates the refresh cookie and issues a new access token.
+///
+/// Without a cookie the answer is `session_invalid` with `"session": "none"`; a presented cookie that is refused
+/// gets `"session": "ended"`. Every cookie-bearing outcome is counted in [`AppState::auth_counters`].
 pub async fn refresh(State(state): State<Arc<AppState>>, jar: CookieJar) -> Response {
-    let Some(presented) = jar.get(REFRESH_COOKIE).map(|cookie| cookie.value().to_owned()) else {
-        return session_ended(&state, jar);
+    let Some(presented) = presented_cookie(&jar) else {
+        return session_invalid(&state, jar, SessionPresence::None);
     };
     let outcome = match state.sessions.refresh(&presented, now_ms()).await {
         Ok(outcome) => outcome,
@@ -141,24 +147,44 @@ pub async fn refresh(State(state): State<Arc<AppState>>, jar: CookieJar) -> Resp
         Ok(session) => session,
         Err(rejection) => {
             tracing::info!(%rejection, "refresh refused");
-            return session_ended(&state, jar);
+            match rejection {
+                RefreshRejection::Reused => state.auth_counters.record_reuse(),
+                RefreshRejection::Unknown | RefreshRejection::Ended => state.auth_counters.record_refused(),
+            }
+            return session_invalid(&state, jar, SessionPresence::Ended);
         }
     };
     match users::find_by_id(&state.pool, &session.user_id).await {
-        Ok(Some(user)) => respond_with_session(&state, jar, &user, &session).into_response(),
-        Ok(None) => session_ended(&state, jar),
+        Ok(Some(user)) => {
+            let rotated = session.new_token.is_some();
+            if rotated {
+                state.auth_counters.record_refresh();
+            } else {
+                state.auth_counters.record_grace_replay();
+            }
+            tracing::info!(user = %user.id, family = %session.family_id, rotated, "refreshed");
+            respond_with_session(&state, jar, &user, &session).into_response()
+        }
+        Ok(None) => {
+            tracing::info!(family = %session.family_id, "refresh refused: the user no longer exists");
+            state.auth_counters.record_refused();
+            session_invalid(&state, jar, SessionPresence::Ended)
+        }
         Err(error) => error.into_response(),
     }
 }
 
 /// `GET /api/auth/session`: the identity behind the refresh cookie, without rotating it.
+///
+/// Refusals carry `"session": "none"` (no cookie) or `"session": "ended"` (a cookie that no longer works), like
+/// [`refresh`]. Nothing is counted: this check never changes a session.
 pub async fn session(State(state): State<Arc<AppState>>, jar: CookieJar) -> Response {
-    let Some(presented) = jar.get(REFRESH_COOKIE).map(|cookie| cookie.value().to_owned()) else {
-        return session_ended(&state, jar);
+    let Some(presented) = presented_cookie(&jar) else {
+        return session_invalid(&state, jar, SessionPresence::None);
     };
     let proven = match state.sessions.peek(&presented, now_ms()).await {
         Ok(Some(proven)) => proven,
-        Ok(None) => return session_ended(&state, jar),
+        Ok(None) => return session_invalid(&state, jar, SessionPresence::Ended),
         Err(error) => return error.into_response(),
     };
     match users::find_by_id(&state.pool, &proven.user_id).await {
@@ -166,9 +192,17 @@ pub async fn session(State(state): State<Arc<AppState>>, jar: CookieJar) -> Resp
             identity: user.identity(),
         })
         .into_response(),
-        Ok(None) => session_ended(&state, jar),
+        Ok(None) => session_invalid(&state, jar, SessionPresence::Ended),
         Err(error) => error.into_response(),
     }
+}
+
+/// The refresh cookie's value, if the request carried a non-empty one. An empty value is what a cleared cookie
+/// leaves behind, not a session, so it counts as no cookie.
+fn presented_cookie(jar: &CookieJar) -> Option<String> {
+    jar.get(REFRESH_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| !value.is_empty())
 }
 
 /// `POST /api/auth/logout`: revokes the family and clears the cookie; succeeds when already signed out.
@@ -207,6 +241,7 @@ fn respond_with_session(
     };
     let now = u64::try_from(now_ms() / 1000).unwrap_or_default();
     let (access_token, expires_at) = state.tokens.issue(&subject, now);
+    let expires_in = expires_at.saturating_sub(now);
     let jar = match &session.new_token {
         Some(token) => {
             let remaining_secs = (session.family_expires_at_ms - now_ms()).max(0) / 1000;
@@ -223,6 +258,7 @@ fn respond_with_session(
         Json(SessionResponse {
             access_token,
             expires_at,
+            expires_in,
             identity,
         }),
     )
@@ -242,6 +278,6 @@ fn clear_refresh_cookie(state: &AppState, jar: CookieJar) -> CookieJar {
     jar.add(refresh_cookie(state, String::new(), time::Duration::ZERO))
 }
 
-fn session_ended(state: &AppState, jar: CookieJar) -> Response {
-    (clear_refresh_cookie(state, jar), ApiError::SessionInvalid).into_response()
+fn session_invalid(state: &AppState, jar: CookieJar, presence: SessionPresence) -> Response {
+    (clear_refresh_cookie(state, jar), ApiError::SessionInvalid(presence)).into_response()
 }

@@ -10,7 +10,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::problem::ApiError;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::tokens::AccessClaims;
 
 /// The verified claims of the request's access token.
@@ -42,11 +42,15 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
-        let token = header.and_then(bearer_token).ok_or(ApiError::InvalidToken)?;
+        let Some(token) = header.and_then(bearer_token) else {
+            state.auth_counters.record_bearer_rejected();
+            return Err(ApiError::InvalidToken);
+        };
         match state.tokens.verify(token) {
             Ok(claims) => Ok(Caller(claims)),
             Err(reason) => {
                 tracing::debug!(%reason, "access token refused");
+                state.auth_counters.record_bearer_rejected();
                 Err(ApiError::InvalidToken)
             }
         }

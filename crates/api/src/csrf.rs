@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::problem::ApiError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// The header and value the shell sends with every cookie-authenticated request.
 pub const CSRF_HEADER: &str = "x-requested-with";

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod auth_counters;
 pub mod bearer;
 pub mod config;
 pub mod csrf;
@@ -16,9 +17,11 @@ pub mod problem;
 pub mod security_headers;
 pub mod server;
 pub mod sessions;
+pub mod state;
 pub mod static_files;
 pub mod tokens;
 pub mod users;
 
+pub use auth_counters::{AuthCounters, AuthCounts};
 pub use config::{Cli, Config};
 pub use server::{RunningServer, StartError, start};

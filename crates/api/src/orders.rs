@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::now_ms;
 use crate::bearer::Caller;
 use crate::problem::{ApiError, FieldError, JsonBody};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::users::{ORDERS_CREATE, ORDERS_READ, ORDERS_READ_TENANT};
 
 const MAX_ITEM_CHARS: usize = 120;

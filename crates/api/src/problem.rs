@@ -33,9 +33,9 @@ pub enum ApiError {
     /// The Bearer token was missing, malformed, expired, or not ours.
     #[error("The access token is missing, invalid or expired.")]
     InvalidToken,
-    /// The refresh cookie was missing, expired, revoked or replayed.
-    #[error("Your session has ended. Please sign in again.")]
-    SessionInvalid,
+    /// The refresh cookie was missing, or expired, revoked, idle, replayed or unknown; see [`SessionPresence`].
+    #[error("{}", .0.detail())]
+    SessionInvalid(SessionPresence),
     /// A cookie-authenticated request failed the cross-site request checks.
     #[error("This request was refused because it did not come from the Portico app.")]
     CrossSiteRequest,
@@ -51,6 +51,28 @@ pub enum ApiError {
     /// Something failed inside the server; details go to the log, not the client.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+}
+
+/// Whether a refused cookie request had a session to lose: the `session` extension member of a
+/// `session_invalid` problem, so the shell says "Your session has expired" only to people who had one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionPresence {
+    /// No refresh cookie was presented: `"session": "none"`.
+    None,
+    /// A refresh cookie was presented and refused (expired, idle, revoked, replayed or unknown):
+    /// `"session": "ended"`.
+    Ended,
+}
+
+impl SessionPresence {
+    /// The sentence people see.
+    fn detail(self) -> &'static str {
+        match self {
+            SessionPresence::None => "You are not signed in. Please sign in.",
+            SessionPresence::Ended => "Your session has ended. Please sign in again.",
+        }
+    }
 }
 
 /// One rule an input field broke.
@@ -70,13 +92,16 @@ struct ProblemBody<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<&'a [FieldError]>,
+    /// RFC 9457 extension member of `session_invalid` problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<SessionPresence>,
 }
 
 impl ApiError {
     /// The HTTP status this error maps to.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidCredentials | ApiError::InvalidToken | ApiError::SessionInvalid => {
+            ApiError::InvalidCredentials | ApiError::InvalidToken | ApiError::SessionInvalid(_) => {
                 StatusCode::UNAUTHORIZED
             }
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -99,7 +124,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::InvalidToken => "invalid_token",
-            ApiError::SessionInvalid => "session_invalid",
+            ApiError::SessionInvalid(_) => "session_invalid",
             ApiError::CrossSiteRequest => "cross_site_request",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
@@ -138,6 +163,10 @@ impl IntoResponse for ApiError {
             ApiError::Validation(errors) => Some(errors.as_slice()),
             _ => None,
         };
+        let session = match &self {
+            ApiError::SessionInvalid(presence) => Some(*presence),
+            _ => None,
+        };
         let body = ProblemBody {
             problem_type: format!("urn:portico:problem:{}", self.code()),
             title: status.canonical_reason().unwrap_or("Error"),
@@ -145,6 +174,7 @@ impl IntoResponse for ApiError {
             detail: self.to_string(),
             code: self.code(),
             errors,
+            session,
         };
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();

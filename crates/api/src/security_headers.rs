@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Builds the policy, allowing each of `inline_scripts` by hash.
 pub fn content_security_policy(inline_scripts: &[String]) -> String {

@@ -1,4 +1,5 @@
-//! Assembles the application: state, routes and middleware, and runs it with graceful shutdown.
+//! Assembles the application: builds the [`AppState`], the routes and middleware, and runs it with graceful
+//! shutdown.
 //!
 //! [`start`] is what both the `api` binary and the integration tests call, so tests exercise the real server on a
 //! real socket.
@@ -13,31 +14,20 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::auth_counters::AuthCounters;
 use crate::config::Config;
 use crate::db::{self, DatabaseError};
 use crate::login_limiter::LoginLimiter;
 use crate::problem::ApiError;
 use crate::security_headers::{add_security_headers, content_security_policy, inline_scripts};
 use crate::sessions::{RefreshPolicy, SessionStore};
+use crate::state::AppState;
 use crate::tokens::{KeyError, SigningKeys, TokenIssuer};
 use crate::{admin, auth, csrf, orders, static_files};
-
-/// Everything a request handler may use.
-pub struct AppState {
-    pub config: Config,
-    pub pool: SqlitePool,
-    pub tokens: TokenIssuer,
-    pub sessions: SessionStore,
-    pub limiter: LoginLimiter,
-    /// Origins allowed on `/api/auth`: the configured ones plus the server's own.
-    pub allowed_origins: Vec<String>,
-    pub content_security_policy: String,
-}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +51,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    auth_counters: Arc<AuthCounters>,
 }
 
 impl RunningServer {
@@ -72,6 +63,11 @@ impl RunningServer {
     /// `http://ADDR`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The live counters of what the auth endpoints decided; call [`AuthCounters::snapshot`] to read them.
+    pub fn auth_counters(&self) -> Arc<AuthCounters> {
+        Arc::clone(&self.auth_counters)
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server to end.
@@ -86,17 +82,32 @@ impl RunningServer {
 /// Opens storage, loads keys, binds the socket and starts serving in the background.
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let (shutdown, shutdown_signal) = oneshot::channel();
-    let (addr, serve) = prepare(config, async {
+    let auth_counters = Arc::new(AuthCounters::new());
+    let (addr, serve) = prepare_with_counters(config, Arc::clone(&auth_counters), async {
         let _ = shutdown_signal.await;
     })
     .await?;
     let task = tokio::spawn(serve);
-    Ok(RunningServer { addr, shutdown, task })
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        task,
+        auth_counters,
+    })
 }
 
 /// Like [`start`], but returns the serving future so the caller decides where it runs; `shutdown` ends it.
 pub async fn prepare(
     config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>>), StartError> {
+    prepare_with_counters(config, Arc::new(AuthCounters::new()), shutdown).await
+}
+
+/// [`prepare`] with counters the caller keeps a handle to.
+async fn prepare_with_counters(
+    config: Config,
+    auth_counters: Arc<AuthCounters>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>>), StartError> {
     let csp_scripts = match &config.static_dir {
@@ -134,6 +145,7 @@ pub async fn prepare(
         limiter: LoginLimiter::new(config.login_max_failures, config.login_failure_window),
         allowed_origins: allowed_origins(&config, addr),
         content_security_policy: content_security_policy(&csp_scripts),
+        auth_counters,
         pool,
         config,
     });

@@ -6,6 +6,7 @@
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -17,12 +18,13 @@ use tower::service_fn;
 use tower_http::services::ServeDir;
 
 use crate::problem::ApiError;
+use crate::state::AppState;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 /// A service serving `dir`, with cache headers and the navigation-only SPA fallback.
-pub fn service(dir: &Path) -> MethodRouter<std::sync::Arc<crate::server::AppState>> {
+pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
     let index = dir.join("index.html");
     let files = ServeDir::new(dir)
         .precompressed_br()

@@ -1,23 +1,13 @@
 //! Users, roles and the identity the frontend hands to remotes.
 //!
 //! Permissions are derived from roles here, in one table, so the token, `/api/me` and every authorization check
-//! agree. An [`Identity`] never carries a secret.
+//! agree. The identity served is the contract's own [`IdentityContext`], so it can never grow a secret field
+//! the shell and remotes do not know about.
 
-use serde::Serialize;
+use shared_types::IdentityContext;
 use sqlx::SqlitePool;
 
 use crate::problem::ApiError;
-
-/// The minimal identity context the shell gives to remotes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Identity {
-    pub user_id: String,
-    pub display_name: String,
-    pub roles: Vec<String>,
-    pub permissions: Vec<String>,
-    pub tenant: String,
-    pub locale: String,
-}
 
 /// A user row, including the password hash; never serialized.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,7 +38,8 @@ pub fn permissions_for(roles: &[String]) -> Vec<String> {
     for role in roles {
         let granted: &[&str] = match role.as_str() {
             "customer" => &[ORDERS_READ, ORDERS_CREATE],
-            ADMIN_ROLE => &[ORDERS_READ, ORDERS_READ_TENANT, ORDERS_CREATE, USERS_READ],
+            // Administrators oversee the tenant's orders and users; placing orders is for customers.
+            ADMIN_ROLE => &[ORDERS_READ, ORDERS_READ_TENANT, USERS_READ],
             _ => &[],
         };
         for permission in granted {
@@ -66,10 +57,11 @@ impl UserRecord {
         self.roles.split_whitespace().map(str::to_owned).collect()
     }
 
-    /// The identity context of this user.
-    pub fn identity(&self) -> Identity {
+    /// The identity context of this user, marked `authenticated` (it always names a real account).
+    pub fn identity(&self) -> IdentityContext {
         let roles = self.role_list();
-        Identity {
+        IdentityContext {
+            authenticated: false,
             user_id: self.id.clone(),
             display_name: self.display_name.clone(),
             permissions: permissions_for(&roles),
@@ -77,6 +69,7 @@ impl UserRecord {
             tenant: self.tenant.clone(),
             locale: self.locale.clone(),
         }
+        .signed_in()
     }
 }
 
@@ -108,8 +101,26 @@ mod tests {
     fn admin_gets_tenant_wide_permissions_and_customer_does_not() {
         let admin = permissions_for(&roles(&["admin"]));
         assert!(admin.contains(&USERS_READ.to_owned()) && admin.contains(&ORDERS_READ_TENANT.to_owned()));
+        assert!(!admin.contains(&ORDERS_CREATE.to_owned()), "admins do not place orders");
         let customer = permissions_for(&roles(&["customer"]));
         assert_eq!(customer, roles(&[ORDERS_READ, ORDERS_CREATE]));
+    }
+
+    #[test]
+    fn a_users_identity_is_signed_in_and_can_what_its_roles_grant() {
+        let user = UserRecord {
+            id: "u1".into(),
+            username: "alice".into(),
+            display_name: "Alice".into(),
+            password_hash: "not-a-real-hash".into(),
+            tenant: "acme".into(),
+            roles: "customer".into(),
+            locale: "en-US".into(),
+        };
+        let identity = user.identity();
+        assert!(identity.authenticated);
+        assert!(identity.can(ORDERS_CREATE) && !identity.can(USERS_READ));
+        assert!(!serde_json::to_string(&identity).unwrap().contains("hash"));
     }
 
     #[test]

@@ -106,6 +106,23 @@ async fn admin_endpoint_needs_the_admin_role() {
         .map(|u| u["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["alice", "bob", "carol"], "only the admin's own tenant");
+    let carol_entry = &body["users"][2];
+    let keys: Vec<&String> = carol_entry.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "authenticated",
+            "display_name",
+            "locale",
+            "permissions",
+            "roles",
+            "tenant",
+            "user_id",
+            "username"
+        ],
+        "the identity context, flattened, plus the username"
+    );
+    assert_eq!(carol_entry["roles"], json!(["admin"]));
     assert!(!body.to_string().contains("argon2"), "no password hashes");
     let (status, body) = problem(server.get_with_token("/api/admin/users", &alice).await).await;
     assert_eq!(
@@ -175,6 +192,26 @@ async fn placing_an_order_needs_permission_and_valid_input() {
         problem(response).await.0,
         StatusCode::FORBIDDEN,
         "a valid token without orders:create"
+    );
+
+    let (carol, _, carol_session) = server.sign_in("carol").await;
+    assert!(
+        !carol_session["identity"]["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("orders:create")),
+        "administrators do not place orders"
+    );
+    let refused = post(
+        carol,
+        json!({"item": "Tamper", "quantity": 1, "unit_price_cents": 2500}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        problem(refused).await.0,
+        StatusCode::FORBIDDEN,
+        "carol, an admin, may not place orders"
     );
     server.stop().await;
 }

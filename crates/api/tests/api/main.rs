@@ -4,7 +4,9 @@
 mod support;
 
 mod authorization;
+mod counters;
 mod operations;
 mod refresh;
+mod session_presence;
 mod sign_in;
 mod token_attacks;

@@ -22,6 +22,27 @@ async fn rotate(server: &TestServer, cookie: &str) -> String {
 }
 
 #[tokio::test]
+async fn login_and_refresh_answer_the_configured_access_lifetime_as_expires_in() {
+    let server = TestServer::start_with(|config| config.access_ttl = Duration::from_secs(4)).await;
+    let (_, cookie, login) = server.sign_in("alice").await;
+    assert_eq!(login["expires_in"], 4);
+    let response = server.refresh(&cookie).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["expires_in"], 4);
+    let expires_at = body["expires_at"].as_u64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        (now + 3..=now + 5).contains(&expires_at),
+        "expires_at {expires_at} agrees with expires_in at {now}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn refresh_twice_in_sequence_rotates_each_time() {
     let server = TestServer::start_with(|config| config.refresh_grace = GRACE).await;
     let (_, first, _) = server.sign_in("alice").await;

@@ -14,7 +14,9 @@ async fn login_returns_token_identity_and_refresh_cookie() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["access_token"].as_str().unwrap().split('.').count(), 3);
     assert!(body["expires_at"].as_u64().unwrap() > 1_700_000_000);
+    assert_eq!(body["expires_in"], server.config.access_ttl.as_secs());
     let identity = &body["identity"];
+    assert_eq!(identity["authenticated"], true);
     assert_eq!(identity["display_name"], "Alice Anderson");
     assert_eq!(identity["tenant"], "acme");
     assert_eq!(identity["roles"], json!(["customer"]));
@@ -23,7 +25,15 @@ async fn login_returns_token_identity_and_refresh_cookie() {
     let keys: Vec<&String> = identity.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["display_name", "locale", "permissions", "roles", "tenant", "user_id"],
+        [
+            "authenticated",
+            "display_name",
+            "locale",
+            "permissions",
+            "roles",
+            "tenant",
+            "user_id"
+        ],
         "nothing secret"
     );
 

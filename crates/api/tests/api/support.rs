@@ -128,6 +128,15 @@ impl TestServer {
         )
     }
 
+    /// What the server counted about refreshes and bearer checks so far.
+    pub fn counts(&self) -> api::AuthCounts {
+        self.server
+            .as_ref()
+            .expect("the server runs until stop")
+            .auth_counters()
+            .snapshot()
+    }
+
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await.unwrap();

@@ -39,7 +39,9 @@ async fn an_admin_sees_the_tenants_users() -> Result<()> {
     journey.text("alice").await?;
     ensure!(journey.exists(ADMIN_LINK).await?, "carol has no Admin link");
     ensure!(
-        !journey.exists("//*[normalize-space(.) = 'You do not have access to this page']").await?,
+        !journey
+            .exists("//*[normalize-space(.) = 'You do not have access to this page']")
+            .await?,
         "carol was refused"
     );
     journey.finish().await
@@ -73,8 +75,14 @@ async fn an_admin_sees_no_order_form_and_the_server_refuses_her_order() -> Resul
     journey.wait_for_location("/orders").await?;
     journey.text("Your orders").await?;
     journey.text("Order").await?;
-    ensure!(!journey.exists("//*[normalize-space(.) = 'New order']").await?, "carol sees the form");
-    ensure!(!journey.exists("//label[normalize-space(.) = 'Item']").await?, "carol sees the Item field");
+    ensure!(
+        !journey.exists("//*[normalize-space(.) = 'New order']").await?,
+        "carol sees the form"
+    );
+    ensure!(
+        !journey.exists("//label[normalize-space(.) = 'Item']").await?,
+        "carol sees the Item field"
+    );
     let token = journey.access_token_of(CAROL.0).await?;
     let refused = reqwest::Client::new()
         .post(format!("{}/api/orders", journey.base_url))

@@ -32,10 +32,22 @@ async fn short_tokens_keep_a_moving_user_signed_in_and_rotate_the_cookie() -> Re
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
     let counts = journey.auth_counts();
-    ensure!(counts.refreshes >= 6, "refreshed only {} times in 30 s of 4 s tokens", counts.refreshes);
-    ensure!(cookies.len() >= 5, "the refresh cookie rotated only {} times", cookies.len());
+    ensure!(
+        counts.refreshes >= 6,
+        "refreshed only {} times in 30 s of 4 s tokens",
+        counts.refreshes
+    );
+    ensure!(
+        cookies.len() >= 5,
+        "the refresh cookie rotated only {} times",
+        cookies.len()
+    );
     ensure!(counts.reuse_detected == 0 && counts.refused == 0, "{counts:?}");
-    ensure!(counts.bearer_rejected == 0, "{} API calls answered 401", counts.bearer_rejected);
+    ensure!(
+        counts.bearer_rejected == 0,
+        "{} API calls answered 401",
+        counts.bearer_rejected
+    );
     journey.finish().await
 }
 
@@ -46,10 +58,14 @@ async fn a_page_frozen_past_expiry_refreshes_once_before_calling_the_api() -> Re
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("You have 3 orders.").await?;
     // A laptop lid closing: no timer runs while the page is frozen, and the token expires meanwhile.
-    journey.cdp("Page.setWebLifecycleState", json!({"state": "frozen"})).await?;
+    journey
+        .cdp("Page.setWebLifecycleState", json!({"state": "frozen"}))
+        .await?;
     tokio::time::sleep(Duration::from_secs(6)).await;
     let before = journey.auth_counts();
-    journey.cdp("Page.setWebLifecycleState", json!({"state": "active"})).await?;
+    journey
+        .cdp("Page.setWebLifecycleState", json!({"state": "active"}))
+        .await?;
     journey.link("Orders").await?.click().await?;
     journey.wait_for_location("/orders").await?;
     journey.text("Your orders").await?;
@@ -71,7 +87,9 @@ async fn a_session_revoked_elsewhere_ends_at_the_next_navigation_and_sign_in_ret
     journey.wait_for_location("/login?redirect=%2Forders").await?;
     journey.text(EXPIRED).await?;
     ensure!(
-        !journey.exists("//*[contains(@class, 'remote-root') and @data-remote='orders']").await?,
+        !journey
+            .exists("//*[contains(@class, 'remote-root') and @data-remote='orders']")
+            .await?,
         "the orders remote is still on the page"
     );
     journey.sign_in(ALICE.0, ALICE.1).await?;
@@ -96,11 +114,17 @@ async fn signing_out_in_one_tab_takes_the_other_to_login() -> Result<()> {
     journey.wait_for_location("/login").await?;
     journey.browser.switch_to_window(second).await?;
     while !journey.location().await?.starts_with("/login") {
-        ensure!(clicked.elapsed() < Duration::from_secs(2), "the other tab stayed signed in for 2 s");
+        ensure!(
+            clicked.elapsed() < Duration::from_secs(2),
+            "the other tab stayed signed in for 2 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     journey.field("Username").await?;
-    ensure!(!journey.exists("//*[normalize-space(.) = 'Your orders']").await?, "protected content stayed");
+    ensure!(
+        !journey.exists("//*[normalize-space(.) = 'Your orders']").await?,
+        "protected content stayed"
+    );
     journey.finish().await
 }
 
@@ -117,17 +141,27 @@ async fn two_tabs_reloading_together_near_expiry_stay_signed_in_without_reuse() 
     for round in 0..3 {
         tokio::time::sleep(Duration::from_millis(2_800)).await;
         // Both reloads start within a few milliseconds of each other.
-        journey.script("setTimeout(() => location.reload(), 0); return 1;").await?;
+        journey
+            .script("setTimeout(() => location.reload(), 0); return 1;")
+            .await?;
         journey.browser.switch_to_window(first.clone()).await?;
-        journey.script("setTimeout(() => location.reload(), 0); return 1;").await?;
+        journey
+            .script("setTimeout(() => location.reload(), 0); return 1;")
+            .await?;
         journey.text("You have 3 orders.").await?;
         journey.browser.switch_to_window(second.clone()).await?;
         journey.text("Your orders").await?;
-        ensure!(journey.location().await? == "/orders", "round {round}: the second tab left /orders");
+        ensure!(
+            journey.location().await? == "/orders",
+            "round {round}: the second tab left /orders"
+        );
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     journey.browser.switch_to_window(first).await?;
-    ensure!(journey.location().await? == "/dashboard", "the first tab was signed out");
+    ensure!(
+        journey.location().await? == "/dashboard",
+        "the first tab was signed out"
+    );
     let counts = journey.auth_counts();
     ensure!(counts.reuse_detected == 0 && counts.refused == 0, "{counts:?}");
     journey.finish().await
@@ -140,13 +174,20 @@ async fn an_outage_at_start_up_offers_retry_and_retry_restores_the_session_in_pl
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("Welcome, Alice Anderson").await?;
     journey.cdp("Network.enable", json!({})).await?;
-    journey.cdp("Network.setBlockedURLs", json!({"urls": ["*/api/*"]})).await?;
+    journey
+        .cdp("Network.setBlockedURLs", json!({"urls": ["*/api/*"]}))
+        .await?;
     journey.open("/dashboard").await?;
     journey.text("Portico could not reach the server").await?;
     journey.button("Retry").await?;
     ensure!(journey.location().await? == "/dashboard", "an outage is not a sign-out");
-    ensure!(!journey.exists("//label[normalize-space(.) = 'Username']").await?, "the sign-in form was shown");
-    journey.script("window.portico_test_marker = 'same page'; return 1;").await?;
+    ensure!(
+        !journey.exists("//label[normalize-space(.) = 'Username']").await?,
+        "the sign-in form was shown"
+    );
+    journey
+        .script("window.portico_test_marker = 'same page'; return 1;")
+        .await?;
     journey.cdp("Network.setBlockedURLs", json!({"urls": []})).await?;
     if let Ok(retry) = journey.button("Retry").await {
         // The automatic retry may have won the race; the button is then gone, which is fine.

@@ -141,7 +141,10 @@ impl Journey {
     /// Revokes the browser's session from another client, as "sign out everywhere" would: a logout with the
     /// browser's refresh cookie, sent by this test, not by the page.
     pub async fn revoke_session_elsewhere(&self) -> Result<()> {
-        let cookie = self.refresh_cookie().await?.context("the browser holds no refresh cookie")?;
+        let cookie = self
+            .refresh_cookie()
+            .await?
+            .context("the browser holds no refresh cookie")?;
         let response = reqwest::Client::new()
             .post(format!("{}/api/auth/logout", self.base_url))
             .header("Cookie", format!("portico_refresh={cookie}"))

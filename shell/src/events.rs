@@ -71,7 +71,12 @@ pub fn emit(event: AuthEvent) {
 fn configured_sink() -> Option<Box<dyn EventSink>> {
     let configured = web_sys::window()
         .and_then(|window| window.document())
-        .and_then(|document| document.query_selector("meta[name='portico-event-sink']").ok().flatten())
+        .and_then(|document| {
+            document
+                .query_selector("meta[name='portico-event-sink']")
+                .ok()
+                .flatten()
+        })
         .and_then(|meta| meta.get_attribute("content"));
     match configured.as_deref() {
         Some("console") => Some(Box::new(ConsoleSink)),

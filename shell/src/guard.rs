@@ -50,7 +50,12 @@ pub fn decide(access: RouteAccess, session: &Session, path_and_query: &str, redi
         (_, Session::Unknown | Session::SigningOut) => GuardDecision::Wait,
         (_, Session::Unreachable { .. }) => GuardDecision::Unreachable,
         (RouteAccess::Protected { permission: None }, Session::SignedIn { .. }) => GuardDecision::Render,
-        (RouteAccess::Protected { permission: Some(permission) }, Session::SignedIn { identity }) => {
+        (
+            RouteAccess::Protected {
+                permission: Some(permission),
+            },
+            Session::SignedIn { identity },
+        ) => {
             if identity.can(permission) {
                 GuardDecision::Render
             } else {
@@ -286,10 +291,7 @@ mod tests {
             ),
             GuardDecision::Redirect(DEFAULT_AFTER_SIGN_IN.into())
         );
-        assert_eq!(
-            decide(PROTECTED, &signed_in(), "/orders", None),
-            GuardDecision::Render
-        );
+        assert_eq!(decide(PROTECTED, &signed_in(), "/orders", None), GuardDecision::Render);
     }
 
     #[test]

@@ -55,7 +55,11 @@ pub fn SignOutNotice() -> impl IntoView {
     let state = use_session().state();
     move || {
         state.with(Session::sign_out_notice).map(|notice| {
-            let role = if notice == SESSION_EXPIRED_MESSAGE { "alert" } else { "status" };
+            let role = if notice == SESSION_EXPIRED_MESSAGE {
+                "alert"
+            } else {
+                "status"
+            };
             view! { <p class="session-notice" role=role>{notice}</p> }
         })
     }

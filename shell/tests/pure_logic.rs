@@ -67,7 +67,12 @@ fn classic_open_redirects_fall_back_to_dashboard() {
 fn guard_sends_signed_out_users_to_login_with_their_path() {
     let signed_out = Session::SignedOut { reason: None };
     assert_eq!(
-        decide(RouteAccess::Protected { permission: None }, &signed_out, "/dashboard", None),
+        decide(
+            RouteAccess::Protected { permission: None },
+            &signed_out,
+            "/dashboard",
+            None
+        ),
         GuardDecision::Redirect("/login?redirect=%2Fdashboard".into())
     );
     assert_eq!(login_url("/orders/3"), "/login?redirect=%2Forders%2F3");
@@ -75,7 +80,12 @@ fn guard_sends_signed_out_users_to_login_with_their_path() {
         reason: Some(SignOutReason::UserSignedOut),
     };
     assert_eq!(
-        decide(RouteAccess::Protected { permission: None }, &after_sign_out, "/orders", None),
+        decide(
+            RouteAccess::Protected { permission: None },
+            &after_sign_out,
+            "/orders",
+            None
+        ),
         GuardDecision::Redirect("/login".into())
     );
     assert_eq!(
@@ -87,7 +97,12 @@ fn guard_sends_signed_out_users_to_login_with_their_path() {
 #[test]
 fn guard_waits_while_the_session_is_unknown() {
     assert_eq!(
-        decide(RouteAccess::Protected { permission: None }, &Session::Unknown, "/orders", None),
+        decide(
+            RouteAccess::Protected { permission: None },
+            &Session::Unknown,
+            "/orders",
+            None
+        ),
         GuardDecision::Wait
     );
     assert_eq!(

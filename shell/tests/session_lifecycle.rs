@@ -26,10 +26,17 @@ fn schedule() -> RefreshSchedule {
 #[test]
 fn refresh_is_due_at_80_percent_of_a_long_lifetime() {
     let mut schedule = schedule();
-    assert_eq!(schedule.token_received(1_000, 5 * MINUTE), Step::WakeAt(1_000 + 4 * MINUTE));
+    assert_eq!(
+        schedule.token_received(1_000, 5 * MINUTE),
+        Step::WakeAt(1_000 + 4 * MINUTE)
+    );
     assert_eq!(schedule.poll(1_000 + 4 * MINUTE - 1), Step::WakeAt(1_000 + 4 * MINUTE));
     assert_eq!(schedule.poll(1_000 + 4 * MINUTE), Step::Refresh);
-    assert_eq!(schedule.poll(1_000 + 4 * MINUTE + 10), Step::Nothing, "one refresh at a time");
+    assert_eq!(
+        schedule.poll(1_000 + 4 * MINUTE + 10),
+        Step::Nothing,
+        "one refresh at a time"
+    );
 }
 
 #[test]
@@ -125,11 +132,19 @@ fn twenty_concurrent_401s_give_one_refresh_and_twenty_retries() {
         api.revoke_access_tokens();
         let request = orders();
         let replies = futures::future::join_all((0..20).map(|_| interceptor.fetch(&request))).await;
-        assert!(replies.iter().all(|reply| matches!(reply, FetchReply::Response(r) if r.status == 200)));
+        assert!(
+            replies
+                .iter()
+                .all(|reply| matches!(reply, FetchReply::Response(r) if r.status == 200))
+        );
         assert_eq!(api.refreshes(), 1, "exactly one refresh");
         assert_eq!(api.unauthorized_answers(), 20, "every request first got its 401");
         assert_eq!(api.api_calls(), 40, "20 first tries and 20 retries");
-        assert_eq!(api.max_locks_held(), 1, "the cross-tab lock was taken around the refresh");
+        assert_eq!(
+            api.max_locks_held(),
+            1,
+            "the cross-tab lock was taken around the refresh"
+        );
     });
 }
 
@@ -156,7 +171,10 @@ fn a_refused_refresh_expires_the_session_for_every_waiting_request() {
         api.end_refresh_session();
         let request = orders();
         let replies = futures::future::join_all((0..5).map(|_| interceptor.fetch(&request))).await;
-        assert!(replies.iter().all(|reply| *reply == FetchReply::SessionExpired), "{replies:?}");
+        assert!(
+            replies.iter().all(|reply| *reply == FetchReply::SessionExpired),
+            "{replies:?}"
+        );
         assert!(!interceptor.has_token());
         assert_eq!(notices.borrow().as_slice(), &[RefreshNotice::Ended]);
         assert_eq!(api.refreshes(), 1, "no refresh storm");

@@ -58,7 +58,8 @@ impl Transport for BrowserTransport {
     type RefreshLock = WebLock;
 
     async fn send(&self, request: WireRequest<'_>) -> Result<WireResponse, WireError> {
-        let controller = web_sys::AbortController::new().map_err(|_| WireError::Network("no AbortController".into()))?;
+        let controller =
+            web_sys::AbortController::new().map_err(|_| WireError::Network("no AbortController".into()))?;
         let signal = controller.signal();
         let timer = leptos::prelude::set_timeout_with_handle(
             move || controller.abort(),
@@ -97,16 +98,21 @@ async fn send_and_read(request: WireRequest<'_>, signal: &web_sys::AbortSignal) 
         builder = builder.header(CSRF_HEADER.0, CSRF_HEADER.1);
     }
     let origin = page_origin();
-    if let Some(token) = request.bearer.filter(|_| may_carry_token(request.path, &origin, &origin)) {
+    if let Some(token) = request
+        .bearer
+        .filter(|_| may_carry_token(request.path, &origin, &origin))
+    {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let sent = match request.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.to_owned())
-            .map_err(|error| error.to_string())?
-            .send()
-            .await,
+        Some(body) => {
+            builder
+                .header("Content-Type", "application/json")
+                .body(body.to_owned())
+                .map_err(|error| error.to_string())?
+                .send()
+                .await
+        }
         None => builder.send().await,
     };
     let response = sent.map_err(|error| error.to_string())?;

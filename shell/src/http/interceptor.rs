@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 
 use futures::lock::Mutex;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shared_types::{FetchReply, FetchRequest, FetchResponse, IdentityContext};
 
 use super::wire::{Transport, WireError, WireRequest, WireResponse};
@@ -83,6 +83,14 @@ pub enum RefreshNotice {
     Failed,
     /// The server said the session is over.
     Ended,
+}
+
+/// Body of `POST /api/auth/login`. A struct, not `serde_json::json!`, which would link serde_json's `Value` into the
+/// shell.
+#[derive(Serialize)]
+struct Credentials<'a> {
+    username: &'a str,
+    password: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -160,7 +168,8 @@ impl<T: Transport> Interceptor<T> {
 
     /// Signs in with a password.
     pub async fn login(&self, username: &str, password: &str) -> Result<SessionGrant, HttpError> {
-        let body = serde_json::json!({ "username": username, "password": password }).to_string();
+        let body = serde_json::to_string(&Credentials { username, password })
+            .map_err(|error| HttpError::Malformed(error.to_string()))?;
         let response = self
             .transport
             .send(WireRequest {

@@ -57,7 +57,10 @@ pub fn build(
         "fetch",
         Box::new(move |request| {
             let request = request.as_string().unwrap_or_default();
-            Ok(wasm_bindgen_futures::future_to_promise(async move { to_json(&fetch_for_remote(&request).await) }).into())
+            Ok(
+                wasm_bindgen_futures::future_to_promise(async move { to_json(&fetch_for_remote(&request).await) })
+                    .into(),
+            )
         }),
     );
     if remote == "auth" {

@@ -51,7 +51,8 @@ enum LoadStatus {
 
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
 pub fn notify_remotes(event: &str) {
-    let handles: Vec<JsValue> = MOUNTED.with(|all| all.borrow().iter().map(|(_, mounted)| mounted.handle.clone()).collect());
+    let handles: Vec<JsValue> =
+        MOUNTED.with(|all| all.borrow().iter().map(|(_, mounted)| mounted.handle.clone()).collect());
     for handle in handles {
         import::notify("remote", &handle, event);
     }

@@ -3,7 +3,8 @@
 //!
 //! Messages between tabs are [`AuthEvent`]s as JSON: an event name and a reason, never a token or an identity.
 
-use shared_types::AuthEvent;
+use serde::Deserialize;
+use shared_types::{AuthEvent, SignOutReason};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -21,11 +22,7 @@ impl BrowserSignals {
     /// Joins the tab channel and listens for `visibilitychange` (only when the page becomes visible) and `online`.
     pub fn listen(on_tab_event: impl Fn(AuthEvent) + 'static, on_wake: impl Fn() + 'static) -> Self {
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
-            if let Some(event) = message
-                .data()
-                .as_string()
-                .and_then(|json| serde_json::from_str::<AuthEvent>(&json).ok())
-            {
+            if let Some(event) = message.data().as_string().and_then(|json| read_tab_message(&json)) {
                 on_tab_event(event);
             }
         });
@@ -59,5 +56,27 @@ impl BrowserSignals {
         if let (Some(channel), Ok(json)) = (&self.channel, serde_json::to_string(event)) {
             let _ = channel.post_message(&JsValue::from_str(&json));
         }
+    }
+}
+
+/// The fields of a tab message. Read through this plain struct rather than `AuthEvent`'s internally tagged
+/// `Deserialize`, which would link serde's buffering of untyped content into the shell.
+#[derive(Deserialize)]
+struct TabMessage {
+    event: String,
+    #[serde(default)]
+    reason: Option<SignOutReason>,
+}
+
+/// The session events another tab may announce; anything else is ignored.
+fn read_tab_message(json: &str) -> Option<AuthEvent> {
+    let message: TabMessage = serde_json::from_str(json).ok()?;
+    match message.event.as_str() {
+        "signed_in" => Some(AuthEvent::SignedIn),
+        "session_expired" => Some(AuthEvent::SessionExpired),
+        "signed_out" => Some(AuthEvent::SignedOut {
+            reason: message.reason.unwrap_or(SignOutReason::UserSignedOut),
+        }),
+        _ => None,
     }
 }

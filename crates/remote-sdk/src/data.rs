@@ -41,9 +41,9 @@ impl<T: Send + Sync + 'static> Loaded<T> {
         self.retry
     }
 
-    /// Replaces the data, for example after the remote created an item itself.
+    /// Changes the loaded data in place (for example, adds an item the remote created); does nothing unless ready.
     pub fn update(&self, change: impl FnOnce(&mut T)) {
-        self.state.update(|state| {
+        self.state.try_update(|state| {
             if let Load::Ready(data) = state {
                 change(data);
             }

@@ -176,7 +176,8 @@ mod tests {
 
     #[test]
     fn field_errors_come_from_a_problem_document() {
-        let body = r#"{"code":"validation_failed","errors":[{"field":"quantity","message":"Order between 1 and 999."}]}"#;
+        let body =
+            r#"{"code":"validation_failed","errors":[{"field":"quantity","message":"Order between 1 and 999."}]}"#;
         let error = DataError::Rejected {
             status: 422,
             body: body.into(),

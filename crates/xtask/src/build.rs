@@ -16,7 +16,7 @@ use shared_types::manifest::MANIFEST_FILE;
 use shared_types::{ABI_VERSION, REGISTRY_URL, Registry, RemoteManifest};
 
 /// Every remote in the workspace, by name (crate `remote-<name>` in `remotes/<name>/`).
-pub const REMOTES: [&str; 3] = ["auth", "dashboard", "orders"];
+pub const REMOTES: [&str; 4] = ["auth", "dashboard", "orders", "admin"];
 /// The cargo profile shell and remotes are built with.
 pub const WASM_PROFILE: &str = "wasm-release";
 /// wasm-bindgen-cli must match the `wasm-bindgen` crate in Cargo.lock exactly.

@@ -35,7 +35,7 @@ enum Command {
     Build,
     /// Build one remote into dist/remotes/<name>/ and register it, without touching the shell.
     BuildRemote {
-        /// Remote name: auth, dashboard or orders.
+        /// Remote name: auth, dashboard, orders or admin.
         name: String,
         /// Build for `trunk serve` instead: into dist-remotes/, mirrored into the dist/ it serves.
         #[arg(long)]

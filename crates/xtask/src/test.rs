@@ -20,6 +20,7 @@ const WASM_CRATES: &[&str] = &[
     "remote-auth",
     "remote-dashboard",
     "remote-orders",
+    "remote-admin",
 ];
 
 pub fn run_all() -> Result<()> {

@@ -1,9 +1,10 @@
 //! The dashboard remote: a greeting with the user's name, roles and tenant, and how many orders they have.
 //!
-//! The order count comes from `GET /api/orders` through the host; this remote never sees a token.
+//! The order count comes from `GET /api/orders` through the host; this remote never sees a token. A failed count
+//! says which failure it was and offers "Retry" where retrying can help.
 
 use leptos::prelude::*;
-use remote_sdk::Host;
+use remote_sdk::{DataFailure, Host, Load, load};
 use serde::Deserialize;
 
 remote_sdk::export!(App);
@@ -15,27 +16,17 @@ struct OrderList {
     orders: Vec<serde::de::IgnoredAny>,
 }
 
-/// What the order count line shows.
-#[derive(Clone, PartialEq)]
-enum OrderCount {
-    Loading,
-    Loaded(usize),
-    Failed,
-}
-
 /// The dashboard page.
 #[component]
 pub fn App(host: Host) -> impl IntoView {
     let identity = host.identity();
-    let count = RwSignal::new(OrderCount::Loading);
-    leptos::task::spawn_local(async move {
-        let loaded = match host.get("/api/orders").await {
-            Ok(response) if response.is_success() => serde_json::from_str::<OrderList>(&response.body)
-                .map(|list| OrderCount::Loaded(list.orders.len()))
-                .unwrap_or(OrderCount::Failed),
-            _ => OrderCount::Failed,
-        };
-        count.try_set(loaded);
+    let count = load(move || {
+        let host = host.clone();
+        async move {
+            host.get_json::<OrderList>("/api/orders")
+                .await
+                .map(|list| list.orders.len())
+        }
     });
 
     view! {
@@ -48,11 +39,11 @@ pub fn App(host: Host) -> impl IntoView {
                 <dd>{move || identity.read().tenant.clone()}</dd>
                 <dt>"Orders"</dt>
                 <dd aria-live="polite">
-                    {move || match count.get() {
-                        OrderCount::Loading => "Counting your orders…".to_owned(),
-                        OrderCount::Loaded(1) => "You have 1 order.".to_owned(),
-                        OrderCount::Loaded(n) => format!("You have {n} orders."),
-                        OrderCount::Failed => "Your orders could not be counted.".to_owned(),
+                    {move || match count.state.get() {
+                        Load::Loading => "Counting your orders…".into_any(),
+                        Load::Ready(1) => "You have 1 order.".into_any(),
+                        Load::Ready(n) => format!("You have {n} orders.").into_any(),
+                        Load::Failed(error) => view! { <DataFailure error=error retry=count.retry() /> }.into_any(),
                     }}
                 </dd>
             </dl>

@@ -1,9 +1,15 @@
-//! What the orders remote reads from the host: which view the path asks for, and the API's order shapes.
+//! What the orders remote reads from and sends to the host: which view the path asks for, the API's order shape,
+//! and the "New order" form's input, checked before it is sent.
 //!
-//! Pure data and parsing, so it never touches the DOM.
+//! Pure data and parsing, so it never touches the DOM and is unit-tested natively.
 
-use remote_sdk::{FetchResponse, HostError};
-use serde::Deserialize;
+use remote_sdk::FieldProblem;
+use serde::{Deserialize, Serialize};
+
+/// The most of one item an order may ask for (the API's limit too).
+pub const MAX_QUANTITY: i64 = 999;
+/// The longest item name, in characters (the API's limit too).
+pub const MAX_ITEM_CHARS: usize = 120;
 
 /// An order as `/api/orders` returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -22,9 +28,10 @@ impl Order {
     }
 }
 
+/// Body of `GET /api/orders`.
 #[derive(Deserialize)]
-struct OrderListBody {
-    orders: Vec<Order>,
+pub struct OrderListBody {
+    pub orders: Vec<Order>,
 }
 
 /// Which view the current path asks for.
@@ -52,46 +59,157 @@ impl OrdersView {
     }
 }
 
-/// The list view's state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListState {
-    Loading,
-    Loaded(Vec<Order>),
-    Failed,
+/// Body of `POST /api/orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewOrder {
+    pub item: String,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
 }
 
-impl ListState {
-    /// Interprets the host's answer to `GET /api/orders`.
-    pub fn from_response(response: Result<FetchResponse, HostError>) -> Self {
-        match response {
-            Ok(response) if response.is_success() => serde_json::from_str::<OrderListBody>(&response.body)
-                .map(|body| ListState::Loaded(body.orders))
-                .unwrap_or(ListState::Failed),
-            _ => ListState::Failed,
+/// What is wrong with each field of the form, as sentences; `None` where the field is fine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    pub item: Option<String>,
+    pub quantity: Option<String>,
+    pub unit_price: Option<String>,
+}
+
+impl FormErrors {
+    /// The API's field errors (from a 422 problem document), placed next to the matching fields.
+    pub fn from_problems(problems: &[FieldProblem]) -> Self {
+        let mut errors = FormErrors::default();
+        for problem in problems {
+            let slot = match problem.field.as_str() {
+                "item" => &mut errors.item,
+                "quantity" => &mut errors.quantity,
+                _ => &mut errors.unit_price,
+            };
+            slot.get_or_insert_with(|| problem.message.clone());
         }
+        errors
+    }
+
+    /// Whether no field has an error.
+    pub fn is_empty(&self) -> bool {
+        self.item.is_none() && self.quantity.is_none() && self.unit_price.is_none()
     }
 }
 
-/// The detail view's state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DetailState {
-    Loading,
-    Loaded(Order),
-    Forbidden,
-    NotFound,
-    Failed,
+/// Checks the form as typed and builds the request body, or says what to fix in each field.
+pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder, FormErrors> {
+    let item = item.trim();
+    let mut errors = FormErrors::default();
+    if item.is_empty() {
+        errors.item = Some("Name the item you are ordering.".into());
+    } else if item.chars().count() > MAX_ITEM_CHARS {
+        errors.item = Some(format!("Use at most {MAX_ITEM_CHARS} characters."));
+    } else if item.chars().any(char::is_control) {
+        errors.item = Some("Remove control characters from the item name.".into());
+    }
+    let quantity = quantity
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=MAX_QUANTITY).contains(n));
+    if quantity.is_none() {
+        errors.quantity = Some(format!("Enter a whole number from 1 to {MAX_QUANTITY}."));
+    }
+    let unit_price_cents = parse_price_cents(unit_price).filter(|cents| *cents > 0);
+    if unit_price_cents.is_none() {
+        errors.unit_price = Some("Enter a price such as 12.50.".into());
+    }
+    match (quantity, unit_price_cents) {
+        (Some(quantity), Some(unit_price_cents)) if errors.is_empty() => Ok(NewOrder {
+            item: item.to_owned(),
+            quantity,
+            unit_price_cents,
+        }),
+        _ => Err(errors),
+    }
 }
 
-impl DetailState {
-    /// Interprets the host's answer to `GET /api/orders/{id}`.
-    pub fn from_response(response: Result<FetchResponse, HostError>) -> Self {
-        match response {
-            Ok(response) if response.is_success() => serde_json::from_str(&response.body)
-                .map(DetailState::Loaded)
-                .unwrap_or(DetailState::Failed),
-            Ok(response) if response.status == 403 => DetailState::Forbidden,
-            Ok(response) if response.status == 404 => DetailState::NotFound,
-            _ => DetailState::Failed,
+/// `12`, `12.5` or `12.50` as cents; anything else (signs, more than two decimals, letters) is `None`.
+pub fn parse_price_cents(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (units, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    if units.is_empty() || units.len() > 7 || fraction.len() > 2 || !digits(units) || !digits(fraction) {
+        return None;
+    }
+    let cents = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse::<i64>().ok()?,
+    };
+    Some(units.parse::<i64>().ok()? * 100 + cents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_price(text: &str, expected: Option<i64>) {
+        assert_eq!(parse_price_cents(text), expected, "{text:?}");
+    }
+
+    #[test]
+    fn paths_pick_list_detail_or_not_found() {
+        assert_eq!(OrdersView::from_path("/orders"), OrdersView::List);
+        assert_eq!(OrdersView::from_path("/orders/"), OrdersView::List);
+        assert_eq!(OrdersView::from_path("/orders/3?x=1"), OrdersView::Detail(3));
+        assert_eq!(OrdersView::from_path("/orders/abc"), OrdersView::NotFound);
+    }
+
+    #[test]
+    fn prices_are_read_as_cents() {
+        check_price("12.50", Some(1250));
+        check_price("12.5", Some(1250));
+        check_price(" 7 ", Some(700));
+        check_price("0.05", Some(5));
+        for bad in ["", ".5", "1.234", "-3", "1e3", "12,50", "abc", "99999999"] {
+            check_price(bad, None);
         }
+    }
+
+    #[test]
+    fn a_valid_form_becomes_the_request_body() {
+        assert_eq!(
+            validate("  Green tea ", "2", "10.00"),
+            Ok(NewOrder {
+                item: "Green tea".into(),
+                quantity: 2,
+                unit_price_cents: 1000
+            })
+        );
+    }
+
+    #[test]
+    fn every_bad_field_gets_its_own_sentence() {
+        let errors = validate(" ", "0", "free").unwrap_err();
+        assert!(errors.item.is_some() && errors.quantity.is_some() && errors.unit_price.is_some());
+        let errors = validate("Tea", "1.5", "0").unwrap_err();
+        assert_eq!(errors.item, None);
+        assert!(errors.quantity.is_some() && errors.unit_price.is_some());
+        assert!(validate("Tea", "1000", "1").unwrap_err().quantity.is_some());
+        assert!(validate(&"x".repeat(121), "1", "1").unwrap_err().item.is_some());
+    }
+
+    #[test]
+    fn api_field_errors_land_next_to_their_fields() {
+        let problems = [
+            FieldProblem {
+                field: "quantity".into(),
+                message: "Order between 1 and 999.".into(),
+            },
+            FieldProblem {
+                field: "unit_price_cents".into(),
+                message: "Too expensive.".into(),
+            },
+        ];
+        let errors = FormErrors::from_problems(&problems);
+        assert_eq!(errors.quantity.as_deref(), Some("Order between 1 and 999."));
+        assert_eq!(errors.unit_price.as_deref(), Some("Too expensive."));
+        assert_eq!(errors.item, None);
     }
 }

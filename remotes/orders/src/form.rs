@@ -1,0 +1,147 @@
+//! The "New order" form: item, quantity and unit price, checked locally, then posted through the host.
+//!
+//! Only users who may create orders see it (the list decides); the API refuses everyone else anyway. Field errors,
+//! local or from the API's 422, stand next to their fields; other failures get one sentence, and the form stays
+//! filled in so the user can simply submit again.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use remote_sdk::{DataError, Host, Loaded};
+
+use crate::model::{FormErrors, Order, validate};
+
+/// What the form fields start with.
+const DEFAULT_QUANTITY: &str = "1";
+const DEFAULT_UNIT_PRICE: &str = "10.00";
+
+/// The form; a created order is added to `orders`.
+#[component]
+pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
+    let item = RwSignal::new(String::new());
+    let quantity = RwSignal::new(DEFAULT_QUANTITY.to_owned());
+    let unit_price = RwSignal::new(DEFAULT_UNIT_PRICE.to_owned());
+    let errors = RwSignal::new(FormErrors::default());
+    let failure = RwSignal::new(None::<String>);
+    let placed = RwSignal::new(None::<i64>);
+    let pending = RwSignal::new(false);
+    let host = StoredValue::new_local(host);
+
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        placed.set(None);
+        failure.set(None);
+        let order = match validate(
+            &item.get_untracked(),
+            &quantity.get_untracked(),
+            &unit_price.get_untracked(),
+        ) {
+            Ok(order) => order,
+            Err(found) => {
+                errors.set(found);
+                return;
+            }
+        };
+        errors.set(FormErrors::default());
+        pending.set(true);
+        let host = host.get_value();
+        leptos::task::spawn_local(async move {
+            let created = host.post_json("/api/orders", &order).await.and_then(|response| {
+                serde_json::from_str::<Order>(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))
+            });
+            match created {
+                Ok(order) => {
+                    placed.try_set(Some(order.id));
+                    item.try_set(String::new());
+                    orders.update(|list| list.push(order));
+                }
+                Err(error) => {
+                    let fields = FormErrors::from_problems(&error.field_errors());
+                    if fields.is_empty() {
+                        failure.try_set(Some(error.to_string()));
+                    } else {
+                        errors.try_set(fields);
+                    }
+                }
+            }
+            pending.try_set(false);
+        });
+    };
+
+    view! {
+        <section class="new-order" aria-labelledby="new-order-heading">
+            <h2 id="new-order-heading">"New order"</h2>
+            <form class="order-form" on:submit=submit novalidate=true>
+                <label for="order-item">"Item"</label>
+                <input
+                    id="order-item"
+                    name="item"
+                    type="text"
+                    autocomplete="off"
+                    prop:value=move || item.get()
+                    on:input=move |event| item.set(event_target_value(&event))
+                    aria-invalid=move || errors.with(|errors| errors.item.is_some().to_string())
+                    aria-describedby=move || errors.with(|errors| errors.item.as_ref().map(|_| "order-item-error"))
+                />
+                <FieldError id="order-item-error" message=Signal::derive(move || errors.with(|e| e.item.clone())) />
+                <label for="order-quantity">"Quantity"</label>
+                <input
+                    id="order-quantity"
+                    name="quantity"
+                    type="number"
+                    min="1"
+                    max="999"
+                    step="1"
+                    inputmode="numeric"
+                    prop:value=move || quantity.get()
+                    on:input=move |event| quantity.set(event_target_value(&event))
+                    aria-invalid=move || errors.with(|errors| errors.quantity.is_some().to_string())
+                    aria-describedby=move || {
+                        errors.with(|errors| errors.quantity.as_ref().map(|_| "order-quantity-error"))
+                    }
+                />
+                <FieldError
+                    id="order-quantity-error"
+                    message=Signal::derive(move || errors.with(|e| e.quantity.clone()))
+                />
+                <label for="order-unit-price">"Unit price"</label>
+                <input
+                    id="order-unit-price"
+                    name="unit_price"
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    prop:value=move || unit_price.get()
+                    on:input=move |event| unit_price.set(event_target_value(&event))
+                    aria-invalid=move || errors.with(|errors| errors.unit_price.is_some().to_string())
+                    aria-describedby=move || {
+                        errors.with(|errors| errors.unit_price.as_ref().map(|_| "order-unit-price-error"))
+                    }
+                />
+                <FieldError
+                    id="order-unit-price-error"
+                    message=Signal::derive(move || errors.with(|e| e.unit_price.clone()))
+                />
+                {move || failure.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { "Placing order…" } else { "Place order" }}
+                </button>
+                <p class="form-status" role="status">
+                    {move || placed.get().map(|id| format!("Order {id} placed."))}
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// A field's error sentence, when it has one.
+#[component]
+fn FieldError(id: &'static str, message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|message| view! { <p id=id class="field-error" role="alert">{message}</p> })
+    }
+}

@@ -209,6 +209,10 @@ impl SessionStore {
     fn on_refresh(self, notice: RefreshNotice) {
         let now = now_ms();
         match notice {
+            RefreshNotice::Refreshed(_) if !matches!(self.state.get_untracked(), Session::SignedIn { .. }) => {
+                // A refresh that finished after the user signed out: its token must not survive.
+                http::interceptor().forget();
+            }
             RefreshNotice::Refreshed(grant) => {
                 let step = self
                     .runtime()

@@ -129,13 +129,18 @@ impl Journey {
         Ok(created.handle)
     }
 
-    /// The value of the HttpOnly refresh cookie the browser holds (WebDriver can read it; page scripts cannot).
+    /// The value of the HttpOnly refresh cookie the browser holds. Page scripts cannot read it, and WebDriver only
+    /// lists cookies for the page's own path, so this asks DevTools for the cookies of `/api/auth/refresh`.
     pub async fn refresh_cookie(&self) -> Result<Option<String>> {
-        let cookies = self.browser.get_all_cookies().await?;
-        Ok(cookies
-            .iter()
-            .find(|cookie| cookie.name() == "portico_refresh")
-            .map(|cookie| cookie.value().to_owned()))
+        let url = format!("{}/api/auth/refresh", self.base_url);
+        let answer = self.cdp("Network.getCookies", json!({ "urls": [url] })).await?;
+        Ok(answer["cookies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|cookie| cookie["name"] == "portico_refresh")
+            .and_then(|cookie| cookie["value"].as_str())
+            .map(str::to_owned))
     }
 
     /// Revokes the browser's session from another client, as "sign out everywhere" would: a logout with the

@@ -8,7 +8,7 @@ use anyhow::{Result, ensure};
 use e2e::{Journey, short_tokens};
 use serde_json::json;
 
-use crate::ALICE;
+use crate::{ALICE, probe};
 
 const EXPIRED: &str = "Your session has expired. Sign in again to continue.";
 
@@ -73,6 +73,44 @@ async fn a_page_frozen_past_expiry_refreshes_once_before_calling_the_api() -> Re
     let after = journey.auth_counts();
     ensure!(after.refreshes - before.refreshes == 1, "{before:?} -> {after:?}");
     ensure!(after.bearer_rejected == 0, "an expired token was sent: {after:?}");
+    journey.finish().await
+}
+
+/// Makes the page's clock run `lag_ms` behind the real one, as on a machine whose clock is off: the shell then
+/// believes its token is fresher than the server does.
+async fn lag_page_clock(journey: &Journey, lag_ms: u64) -> Result<()> {
+    journey
+        .script(&format!(
+            "if (!window.portico_real_now) {{ window.portico_real_now = Date.now.bind(Date); \
+               Date.now = () => window.portico_real_now() - (window.portico_lag || 0); }} \
+             window.portico_lag = {lag_ms}; return 1;"
+        ))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn twenty_parallel_calls_with_an_expired_token_share_one_refresh() -> Result<()> {
+    let journey = Journey::start_with(short_tokens(4), probe::install_as_dashboard).await?;
+    journey.open("/dashboard").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/dashboard").await?;
+    journey.button("Run probe").await?.click().await?;
+    journey.text("probe: 20 of 20 answered 200").await?;
+    // The server's clock runs 10 s ahead of the page's: the token expires on the server while the shell still
+    // thinks it is fresh, so every call meets a 401.
+    lag_page_clock(&journey, 10_000).await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let before = journey.auth_counts();
+    journey.button("Run probe").await?.click().await?;
+    journey.text("probe: 20 of 20 answered 200").await?;
+    let after = journey.auth_counts();
+    ensure!(
+        after.bearer_rejected - before.bearer_rejected == 20,
+        "{before:?} -> {after:?}"
+    );
+    ensure!(after.refreshes - before.refreshes == 1, "{before:?} -> {after:?}");
+    ensure!(after.reuse_detected == 0, "{after:?}");
     journey.finish().await
 }
 

@@ -1,4 +1,6 @@
 //! One order's detail at `/orders/{id}`, with this remote's own no-access and not-found wording.
+//!
+//! It navigates back to the list only through the host; it never touches the URL itself.
 
 use leptos::prelude::*;
 use remote_sdk::{DataFailure, Host, Load, load};
@@ -13,11 +15,6 @@ pub fn OrderDetail(host: Host, id: i64) -> impl IntoView {
         let host = fetch_host.clone();
         async move { host.get_json::<Order>(&format!("/api/orders/{id}")).await }
     });
-    let back = move |event: leptos::ev::MouseEvent| {
-        event.prevent_default();
-        let _ = host.navigate("/orders");
-    };
-
     view! {
         <section class="order-detail" aria-labelledby="order-heading">
             <h1 id="order-heading">{format!("Order {id}")}</h1>
@@ -46,9 +43,32 @@ pub fn OrderDetail(host: Host, id: i64) -> impl IntoView {
                 }
                 .into_any(),
             }}
-            <p>
-                <a href="/orders" on:click=back>"Back to your orders"</a>
-            </p>
+            <BackToOrders host=host />
         </section>
+    }
+}
+
+/// What `/orders/{something that is not an id}` shows: the same "Order not found" as a missing order.
+#[component]
+pub fn UnknownOrder(host: Host) -> impl IntoView {
+    view! {
+        <section class="order-detail">
+            <p role="alert">"Order not found"</p>
+            <BackToOrders host=host />
+        </section>
+    }
+}
+
+/// The link back to the list, followed through host navigation.
+#[component]
+fn BackToOrders(host: Host) -> impl IntoView {
+    let back = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        let _ = host.navigate("/orders");
+    };
+    view! {
+        <p>
+            <a href="/orders" on:click=back>"Back to your orders"</a>
+        </p>
     }
 }

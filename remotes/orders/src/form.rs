@@ -74,55 +74,29 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
         <section class="new-order" aria-labelledby="new-order-heading">
             <h2 id="new-order-heading">"New order"</h2>
             <form class="order-form" on:submit=submit novalidate=true>
-                <label for="order-item">"Item"</label>
-                <input
+                <Field
                     id="order-item"
-                    name="item"
-                    type="text"
-                    autocomplete="off"
-                    prop:value=move || item.get()
-                    on:input=move |event| item.set(event_target_value(&event))
-                    aria-invalid=move || errors.with(|errors| errors.item.is_some().to_string())
-                    aria-describedby=move || errors.with(|errors| errors.item.as_ref().map(|_| "order-item-error"))
+                    label="Item"
+                    input_type="text"
+                    inputmode="text"
+                    value=item
+                    error=Signal::derive(move || errors.with(|errors| errors.item.clone()))
                 />
-                <FieldError id="order-item-error" message=Signal::derive(move || errors.with(|e| e.item.clone())) />
-                <label for="order-quantity">"Quantity"</label>
-                <input
+                <Field
                     id="order-quantity"
-                    name="quantity"
-                    type="number"
-                    min="1"
-                    max="999"
-                    step="1"
+                    label="Quantity"
+                    input_type="number"
                     inputmode="numeric"
-                    prop:value=move || quantity.get()
-                    on:input=move |event| quantity.set(event_target_value(&event))
-                    aria-invalid=move || errors.with(|errors| errors.quantity.is_some().to_string())
-                    aria-describedby=move || {
-                        errors.with(|errors| errors.quantity.as_ref().map(|_| "order-quantity-error"))
-                    }
+                    value=quantity
+                    error=Signal::derive(move || errors.with(|errors| errors.quantity.clone()))
                 />
-                <FieldError
-                    id="order-quantity-error"
-                    message=Signal::derive(move || errors.with(|e| e.quantity.clone()))
-                />
-                <label for="order-unit-price">"Unit price"</label>
-                <input
+                <Field
                     id="order-unit-price"
-                    name="unit_price"
-                    type="text"
+                    label="Unit price"
+                    input_type="text"
                     inputmode="decimal"
-                    autocomplete="off"
-                    prop:value=move || unit_price.get()
-                    on:input=move |event| unit_price.set(event_target_value(&event))
-                    aria-invalid=move || errors.with(|errors| errors.unit_price.is_some().to_string())
-                    aria-describedby=move || {
-                        errors.with(|errors| errors.unit_price.as_ref().map(|_| "order-unit-price-error"))
-                    }
-                />
-                <FieldError
-                    id="order-unit-price-error"
-                    message=Signal::derive(move || errors.with(|e| e.unit_price.clone()))
+                    value=unit_price
+                    error=Signal::derive(move || errors.with(|errors| errors.unit_price.clone()))
                 />
                 {move || failure.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <button type="submit" disabled=move || pending.get()>
@@ -136,12 +110,31 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
     }
 }
 
-/// A field's error sentence, when it has one.
+/// A labelled input bound to `value`, marked invalid and described by its error sentence when it has one.
 #[component]
-fn FieldError(id: &'static str, message: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        message
-            .get()
-            .map(|message| view! { <p id=id class="field-error" role="alert">{message}</p> })
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    inputmode: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described_by = error_id.clone();
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            name=id
+            type=input_type
+            inputmode=inputmode
+            autocomplete="off"
+            prop:value=move || value.get()
+            on:input=move |event| value.set(event_target_value(&event))
+            aria-invalid=move || error.with(Option::is_some).to_string()
+            aria-describedby=move || error.with(Option::is_some).then(|| described_by.clone())
+        />
+        {move || error.get().map(|message| view! { <p id=error_id.clone() class="field-error" role="alert">{message}</p> })}
     }
 }

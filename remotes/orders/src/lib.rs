@@ -12,7 +12,7 @@ mod model;
 use leptos::prelude::*;
 use remote_sdk::Host;
 
-use crate::detail::OrderDetail;
+use crate::detail::{OrderDetail, UnknownOrder};
 use crate::list::OrderList;
 use crate::model::OrdersView;
 
@@ -27,6 +27,6 @@ pub fn App(host: Host) -> impl IntoView {
     move || match view_kind.get() {
         OrdersView::List => view! { <OrderList host=host.get_value() /> }.into_any(),
         OrdersView::Detail(id) => view! { <OrderDetail host=host.get_value() id=id /> }.into_any(),
-        OrdersView::NotFound => view! { <p role="alert">"Order not found"</p> }.into_any(),
+        OrdersView::NotFound => view! { <UnknownOrder host=host.get_value() /> }.into_any(),
     }
 }

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_QUANTITY: i64 = 999;
 /// The longest item name, in characters (the API's limit too).
 pub const MAX_ITEM_CHARS: usize = 120;
+/// The highest unit price, in cents (the API's limit too).
+pub const MAX_UNIT_PRICE_CENTS: i64 = 10_000_000;
 
 /// An order as `/api/orders` returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -24,7 +26,7 @@ pub struct Order {
 impl Order {
     /// The unit price as `12.34`.
     pub fn unit_price(&self) -> String {
-        format!("{}.{:02}", self.unit_price_cents / 100, self.unit_price_cents % 100)
+        format_cents(self.unit_price_cents)
     }
 }
 
@@ -73,6 +75,8 @@ pub struct FormErrors {
     pub item: Option<String>,
     pub quantity: Option<String>,
     pub unit_price: Option<String>,
+    /// A problem the API named for a field this form does not have; shown for the whole form.
+    pub other: Option<String>,
 }
 
 impl FormErrors {
@@ -83,7 +87,8 @@ impl FormErrors {
             let slot = match problem.field.as_str() {
                 "item" => &mut errors.item,
                 "quantity" => &mut errors.quantity,
-                _ => &mut errors.unit_price,
+                "unit_price_cents" => &mut errors.unit_price,
+                _ => &mut errors.other,
             };
             slot.get_or_insert_with(|| problem.message.clone());
         }
@@ -92,7 +97,7 @@ impl FormErrors {
 
     /// Whether no field has an error.
     pub fn is_empty(&self) -> bool {
-        self.item.is_none() && self.quantity.is_none() && self.unit_price.is_none()
+        self.item.is_none() && self.quantity.is_none() && self.unit_price.is_none() && self.other.is_none()
     }
 }
 
@@ -107,17 +112,21 @@ pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder
     } else if item.chars().any(char::is_control) {
         errors.item = Some("Remove control characters from the item name.".into());
     }
-    let quantity = quantity
-        .trim()
-        .parse::<i64>()
-        .ok()
+    let quantity = Some(quantity.trim())
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()))
+        .and_then(|digits| digits.parse::<i64>().ok())
         .filter(|n| (1..=MAX_QUANTITY).contains(n));
     if quantity.is_none() {
         errors.quantity = Some(format!("Enter a whole number from 1 to {MAX_QUANTITY}."));
     }
-    let unit_price_cents = parse_price_cents(unit_price).filter(|cents| *cents > 0);
-    if unit_price_cents.is_none() {
-        errors.unit_price = Some("Enter a price such as 12.50.".into());
+    let unit_price_cents = parse_price_cents(unit_price);
+    match unit_price_cents {
+        None => errors.unit_price = Some("Enter a price such as 12.50, with at most two decimals.".into()),
+        Some(0) => errors.unit_price = Some("Enter a price above 0.00.".into()),
+        Some(cents) if cents > MAX_UNIT_PRICE_CENTS => {
+            errors.unit_price = Some(format!("Enter a price of at most {}.", format_cents(MAX_UNIT_PRICE_CENTS)));
+        }
+        Some(_) => {}
     }
     match (quantity, unit_price_cents) {
         (Some(quantity), Some(unit_price_cents)) if errors.is_empty() => Ok(NewOrder {
@@ -127,6 +136,13 @@ pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder
         }),
         _ => Err(errors),
     }
+}
+
+/// Cents as an amount such as `12.34` (`-0.05` for a negative one).
+pub fn format_cents(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
 }
 
 /// `12`, `12.5` or `12.50` as cents; anything else (signs, more than two decimals, letters) is `None`.
@@ -173,6 +189,14 @@ mod tests {
     }
 
     #[test]
+    fn cents_are_shown_with_two_decimals() {
+        assert_eq!(format_cents(1250), "12.50");
+        assert_eq!(format_cents(5), "0.05");
+        assert_eq!(format_cents(10_000_000), "100000.00");
+        assert_eq!(format_cents(-5), "-0.05");
+    }
+
+    #[test]
     fn a_valid_form_becomes_the_request_body() {
         assert_eq!(
             validate("  Green tea ", "2", "10.00"),
@@ -193,6 +217,26 @@ mod tests {
         assert!(errors.quantity.is_some() && errors.unit_price.is_some());
         assert!(validate("Tea", "1000", "1").unwrap_err().quantity.is_some());
         assert!(validate(&"x".repeat(121), "1", "1").unwrap_err().item.is_some());
+        assert!(validate("Tea\u{7}", "1", "1").unwrap_err().item.is_some());
+    }
+
+    #[test]
+    fn quantity_must_be_plain_digits_from_1_to_999() {
+        for good in ["1", " 12 ", "999", "007"] {
+            assert!(validate("Tea", good, "1").is_ok(), "{good:?}");
+        }
+        for bad in ["", "0", "1000", "+5", "-1", "2.0", "1e2", "two", "99999999999999999999"] {
+            assert!(validate("Tea", bad, "1").unwrap_err().quantity.is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn price_must_be_above_zero_and_within_the_api_limit() {
+        assert!(validate("Tea", "1", "0.01").is_ok());
+        assert!(validate("Tea", "1", "100000.00").is_ok());
+        for bad in ["0", "0.00", "100000.01", "1.234"] {
+            assert!(validate("Tea", "1", bad).unwrap_err().unit_price.is_some(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -211,5 +255,18 @@ mod tests {
         assert_eq!(errors.quantity.as_deref(), Some("Order between 1 and 999."));
         assert_eq!(errors.unit_price.as_deref(), Some("Too expensive."));
         assert_eq!(errors.item, None);
+        assert_eq!(errors.other, None);
+    }
+
+    #[test]
+    fn api_errors_for_unknown_fields_are_kept_for_the_whole_form() {
+        let problems = [FieldProblem {
+            field: "currency".into(),
+            message: "Only euros are accepted.".into(),
+        }];
+        let errors = FormErrors::from_problems(&problems);
+        assert_eq!(errors.other.as_deref(), Some("Only euros are accepted."));
+        assert!(!errors.is_empty());
+        assert_eq!(errors.unit_price, None);
     }
 }

@@ -144,11 +144,6 @@ impl<T: Transport> Interceptor<T> {
         }
     }
 
-    /// The transport (tests read their fake's counters through it).
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
     /// Who hears about every refresh outcome.
     pub fn set_observer(&self, observer: impl Fn(RefreshNotice) + 'static) {
         *self.observer.borrow_mut() = Some(Box::new(observer));

@@ -72,7 +72,7 @@ where
     let state = RwSignal::new(Load::Loading);
     let attempt = RwSignal::new(0_u32);
     Effect::new(move || {
-        attempt.track();
+        let this_attempt = attempt.get();
         state.set(Load::Loading);
         let pending = fetch();
         leptos::task::spawn_local(async move {
@@ -80,7 +80,10 @@ where
                 Ok(data) => Load::Ready(data),
                 Err(error) => Load::Failed(error),
             };
-            state.try_set(outcome);
+            // A slower, older attempt must not overwrite the outcome of a newer one.
+            if attempt.try_get_untracked() == Some(this_attempt) {
+                state.try_set(outcome);
+            }
         });
     });
     Loaded {

@@ -106,9 +106,16 @@ impl DataError {
         }
     }
 
-    /// Whether trying the same request again may succeed (server errors, network errors and timeouts).
+    /// Whether trying the same request again may succeed: server errors, network errors, timeouts, and the
+    /// "not now" answers 408 and 429.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, DataError::Server { .. } | DataError::Network | DataError::Timeout)
+        matches!(
+            self,
+            DataError::Server { .. }
+                | DataError::Network
+                | DataError::Timeout
+                | DataError::Rejected { status: 408 | 429, .. }
+        )
     }
 
     /// The field errors of a rejected request, when its body is a problem document that lists them.
@@ -163,6 +170,11 @@ mod tests {
         assert!(DataError::Network.is_retryable());
         assert!(DataError::Timeout.is_retryable());
         assert!(DataError::Server { status: 502 }.is_retryable());
+        let rate_limited = DataError::Rejected {
+            status: 429,
+            body: String::new(),
+        };
+        assert!(rate_limited.is_retryable());
         for final_failure in [
             DataError::Unauthorized,
             DataError::Forbidden,

@@ -88,3 +88,30 @@ fn UserTable(users: Vec<TenantUser>) -> impl IntoView {
         </table>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_list_keeps_the_shown_columns_and_skips_every_other_field() {
+        let body = r#"{"users":[{"username":"alice","user_id":"u-1","display_name":"Alice Anderson",
+            "roles":["customer","auditor"],"permissions":["orders:read"],"tenant":"acme","locale":"en-GB",
+            "authenticated":true,"last_seen":{"at":1}}],"next":null}"#;
+        let list: UserListBody = serde_json::from_str(body).expect("a valid body");
+        assert_eq!(
+            list.users,
+            vec![TenantUser {
+                username: "alice".into(),
+                display_name: "Alice Anderson".into(),
+                roles: vec!["customer".into(), "auditor".into()],
+                tenant: "acme".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_body_without_users_is_unreadable_not_empty() {
+        assert!(serde_json::from_str::<UserListBody>(r#"{"items":[]}"#).is_err());
+    }
+}

@@ -41,12 +41,38 @@ pub fn App(host: Host) -> impl IntoView {
                 <dd aria-live="polite">
                     {move || match count.state.get() {
                         Load::Loading => "Counting your orders…".into_any(),
-                        Load::Ready(1) => "You have 1 order.".into_any(),
-                        Load::Ready(n) => format!("You have {n} orders.").into_any(),
+                        Load::Ready(count) => count_sentence(count).into_any(),
                         Load::Failed(error) => view! { <DataFailure error=error retry=count.retry() /> }.into_any(),
                     }}
                 </dd>
             </dl>
         </section>
+    }
+}
+
+/// The order count as a sentence: "You have 1 order." or "You have 3 orders.".
+fn count_sentence(count: usize) -> String {
+    match count {
+        1 => "You have 1 order.".to_owned(),
+        count => format!("You have {count} orders."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_order_is_singular_and_any_other_count_plural() {
+        assert_eq!(count_sentence(1), "You have 1 order.");
+        assert_eq!(count_sentence(0), "You have 0 orders.");
+        assert_eq!(count_sentence(3), "You have 3 orders.");
+    }
+
+    #[test]
+    fn the_count_skips_each_order_without_reading_it() {
+        let body = r#"{"orders":[{"id":1,"item":"Tea"},{"id":2,"nested":{"deep":[1,2]}}],"total":2}"#;
+        let list: OrderList = serde_json::from_str(body).expect("a valid body");
+        assert_eq!(list.orders.len(), 2);
     }
 }

@@ -6,13 +6,15 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use remote_sdk::{DataError, Host, Loaded};
+use remote_sdk::{DataError, Host, Loaded, failure_message};
 
 use crate::model::{FormErrors, Order, validate};
 
 /// What the form fields start with.
 const DEFAULT_QUANTITY: &str = "1";
 const DEFAULT_UNIT_PRICE: &str = "10.00";
+/// This remote's sentence for a 403 on `POST /api/orders` (the permission was withdrawn after the form showed).
+const MAY_NOT_ORDER: &str = "You do not have permission to place orders.";
 
 /// The form; a created order is added to `orders`.
 #[component]
@@ -58,10 +60,11 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
                     orders.update(|list| list.push(order));
                 }
                 Err(error) => {
-                    let fields = FormErrors::from_problems(&error.field_errors());
+                    let mut fields = FormErrors::from_problems(&error.field_errors());
                     if fields.is_empty() {
-                        failure.try_set(Some(error.to_string()));
+                        failure.try_set(Some(failure_message(&error, Some(MAY_NOT_ORDER), None)));
                     } else {
+                        failure.try_set(fields.other.take());
                         errors.try_set(fields);
                     }
                 }

@@ -124,7 +124,10 @@ pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder
         None => errors.unit_price = Some("Enter a price such as 12.50, with at most two decimals.".into()),
         Some(0) => errors.unit_price = Some("Enter a price above 0.00.".into()),
         Some(cents) if cents > MAX_UNIT_PRICE_CENTS => {
-            errors.unit_price = Some(format!("Enter a price of at most {}.", format_cents(MAX_UNIT_PRICE_CENTS)));
+            errors.unit_price = Some(format!(
+                "Enter a price of at most {}.",
+                format_cents(MAX_UNIT_PRICE_CENTS)
+            ));
         }
         Some(_) => {}
     }

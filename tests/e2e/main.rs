@@ -199,20 +199,12 @@ async fn the_login_page_loads_no_other_remote() -> Result<()> {
     let journey = Journey::start().await?;
     journey.open("/login").await?;
     journey.field("Username").await?;
-    let resources = journey
-        .script("return performance.getEntriesByType('resource').map(entry => entry.name);")
-        .await?;
-    let names: Vec<&str> = resources
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|name| name.as_str())
-        .collect();
+    let names = journey.requested_resources().await?;
     assert!(
         names.iter().any(|name| name.contains("/remotes/auth/")),
         "the auth remote was loaded: {names:?}"
     );
-    let eager: Vec<&&str> = names
+    let eager: Vec<&String> = names
         .iter()
         .filter(|name| name.contains("/remotes/dashboard/") || name.contains("/remotes/orders/"))
         .collect();

@@ -4,11 +4,11 @@
 //! `catch` binding and comes back as a `Result`, so an exception or trap inside a remote never unwinds through
 //! the shell. Each remote module is loaded once per page and reused.
 
-use std::cell::RefCell;
-
 use gloo_net::http::Request;
 use shared_types::{IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest};
 use wasm_bindgen::prelude::*;
+
+use super::state::{LoadedModule, with_state};
 
 /// Why a remote could not be loaded or mounted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,19 +76,6 @@ extern "C" {
     fn notify_remote(handle: &JsValue, event: &str) -> Result<(), JsValue>;
 }
 
-thread_local! {
-    /// Initialised remote modules; only successful loads are kept, so "Retry" starts afresh.
-    static MODULES: RefCell<Vec<LoadedModule>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A remote's initialised JS module, with the permissions its manifest requires (checked on every mount, since
-/// another user may sign in on the same page).
-struct LoadedModule {
-    remote: String,
-    permissions: Vec<String>,
-    module: JsValue,
-}
-
 fn check_permissions(remote: &str, required: &[String], identity: &IdentityContext) -> Result<(), LoadError> {
     match required.iter().find(|permission| !identity.can(permission)) {
         Some(missing) => Err(LoadError::Permission {
@@ -102,13 +89,7 @@ fn check_permissions(remote: &str, required: &[String], identity: &IdentityConte
 /// The remote's initialised module, loading registry, manifest and code on first use. The manifest's permissions
 /// are checked against `identity` before any of the remote's code is requested.
 pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
-    let cached = MODULES.with(|modules| {
-        modules
-            .borrow()
-            .iter()
-            .find(|loaded| loaded.remote == remote)
-            .map(|loaded| (loaded.permissions.clone(), loaded.module.clone()))
-    });
+    let cached = with_state(|state| state.module(remote));
     if let Some((permissions, module)) = cached {
         check_permissions(remote, &permissions, identity)?;
         return Ok(module);
@@ -133,14 +114,12 @@ pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsV
             remote: remote.to_owned(),
             reason: describe(&error),
         })?;
-    MODULES.with(|modules| {
-        let mut modules = modules.borrow_mut();
-        modules.retain(|loaded| loaded.remote != remote);
-        modules.push(LoadedModule {
+    with_state(|state| {
+        state.remember_module(LoadedModule {
             remote: remote.to_owned(),
             permissions: manifest.permissions,
             module: module.clone(),
-        });
+        })
     });
     Ok(module)
 }

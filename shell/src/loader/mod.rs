@@ -7,14 +7,12 @@
 
 mod bridge;
 mod import;
-
-use std::cell::{Cell, RefCell};
+mod state;
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
-use wasm_bindgen::JsValue;
 
 use shared_types::AuthEvent;
 
@@ -23,21 +21,7 @@ use crate::pages::NoAccess;
 use crate::session::use_session;
 
 pub use import::LoadError;
-
-/// A remote mounted by an outlet.
-struct MountedRemote {
-    handle: JsValue,
-    _bridge: bridge::HostBridge,
-}
-
-thread_local! {
-    static NEXT_OUTLET_ID: Cell<u64> = const { Cell::new(0) };
-    // Plain vectors, not hash maps (here and for the modules in `import`): a page has one or two outlets, and
-    // std's hash maps cost the shell about 1.8 KB of brotli-compressed wasm.
-    /// Outlets still on the page; a load that finishes after its outlet is gone must not mount.
-    static LIVE_OUTLETS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
-    static MOUNTED: RefCell<Vec<(u64, MountedRemote)>> = const { RefCell::new(Vec::new()) };
-}
+use state::{MountedRemote, with_state};
 
 /// What an outlet shows besides the remote itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +35,7 @@ enum LoadStatus {
 
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
 pub fn notify_remotes(event: &str) {
-    let handles: Vec<JsValue> =
-        MOUNTED.with(|all| all.borrow().iter().map(|(_, mounted)| mounted.handle.clone()).collect());
-    for handle in handles {
+    for handle in with_state(|state| state.handles()) {
         import::notify("remote", &handle, event);
     }
 }
@@ -61,11 +43,7 @@ pub fn notify_remotes(event: &str) {
 /// Shows the remote `name` while this component is rendered.
 #[component]
 pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
-    let outlet = NEXT_OUTLET_ID.with(|next| {
-        next.set(next.get() + 1);
-        next.get()
-    });
-    LIVE_OUTLETS.with(|live| live.borrow_mut().push(outlet));
+    let outlet = with_state(|state| state.open_outlet());
     let container = NodeRef::<Div>::new();
     let status = RwSignal::new(LoadStatus::Loading);
     let attempt = RwSignal::new(0_u32);
@@ -97,7 +75,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     return;
                 }
             };
-            if !LIVE_OUTLETS.with(|live| live.borrow().contains(&outlet)) {
+            if !with_state(|state| state.is_live(outlet)) {
                 return;
             }
             element.set_inner_html("");
@@ -109,14 +87,14 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             );
             match import::mount(name, &module, &element, bridge.object()) {
                 Ok(handle) => {
-                    let mounted = MountedRemote {
-                        handle,
-                        _bridge: bridge,
-                    };
-                    MOUNTED.with(|all| {
-                        let mut all = all.borrow_mut();
-                        all.retain(|(id, _)| *id != outlet);
-                        all.push((outlet, mounted));
+                    with_state(|state| {
+                        state.set_mounted(
+                            outlet,
+                            MountedRemote {
+                                handle,
+                                _bridge: bridge,
+                            },
+                        )
                     });
                     status.try_set(LoadStatus::Mounted);
                 }
@@ -127,25 +105,13 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
 
     Effect::new(move || {
         let context = bridge::context_json(session, path_and_query());
-        let handle = MOUNTED.with(|all| {
-            all.borrow()
-                .iter()
-                .find(|(id, _)| *id == outlet)
-                .map(|(_, mounted)| mounted.handle.clone())
-        });
-        if let Some(handle) = handle {
+        if let Some(handle) = with_state(|state| state.handle(outlet)) {
             import::update(name, &handle, &context);
         }
     });
 
     on_cleanup(move || {
-        LIVE_OUTLETS.with(|live| live.borrow_mut().retain(|id| *id != outlet));
-        let mounted = MOUNTED.with(|all| {
-            let mut all = all.borrow_mut();
-            let index = all.iter().position(|(id, _)| *id == outlet)?;
-            Some(all.swap_remove(index).1)
-        });
-        if let Some(mounted) = mounted {
+        if let Some(mounted) = with_state(|state| state.close_outlet(outlet)) {
             import::unmount(name, &mounted.handle);
         }
     });

@@ -1,0 +1,101 @@
+//! The loader's bookkeeping in one owned struct: the remote modules already initialised on this page, the outlets
+//! still on the page, and the remote each has mounted.
+//!
+//! Plain vectors, not hash maps: a page has a handful of remotes and one or two outlets, and std's hash maps cost
+//! the shell about 1.8 KB of brotli-compressed wasm. No method calls into a remote while the state is borrowed;
+//! callers take what they need out first, so a remote that calls back into the shell never finds it locked.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsValue;
+
+use super::bridge::HostBridge;
+
+/// A remote's initialised JS module, with the permissions its manifest requires (checked on every mount, since
+/// another user may sign in on the same page).
+pub struct LoadedModule {
+    pub remote: String,
+    pub permissions: Vec<String>,
+    pub module: JsValue,
+}
+
+/// A remote mounted by an outlet, with the bridge it was given: kept only so that it lives exactly as long as the
+/// mount (dropping it disables the bridge).
+pub struct MountedRemote {
+    pub handle: JsValue,
+    pub _bridge: HostBridge,
+}
+
+/// Everything the loader remembers between renders.
+#[derive(Default)]
+pub struct LoaderState {
+    /// Only successful loads are kept, so "Retry" starts afresh.
+    modules: Vec<LoadedModule>,
+    next_outlet: u64,
+    /// Outlets still on the page; a load that finishes after its outlet is gone must not mount.
+    live_outlets: Vec<u64>,
+    mounted: Vec<(u64, MountedRemote)>,
+}
+
+thread_local! {
+    static STATE: RefCell<LoaderState> = RefCell::new(LoaderState::default());
+}
+
+/// Runs `change` on the page's loader state.
+pub fn with_state<R>(change: impl FnOnce(&mut LoaderState) -> R) -> R {
+    STATE.with(|state| change(&mut state.borrow_mut()))
+}
+
+impl LoaderState {
+    /// The cached module of `remote` and the permissions its manifest requires.
+    pub fn module(&self, remote: &str) -> Option<(Vec<String>, JsValue)> {
+        self.modules
+            .iter()
+            .find(|loaded| loaded.remote == remote)
+            .map(|loaded| (loaded.permissions.clone(), loaded.module.clone()))
+    }
+
+    /// Remembers a successfully initialised module.
+    pub fn remember_module(&mut self, loaded: LoadedModule) {
+        self.modules.retain(|known| known.remote != loaded.remote);
+        self.modules.push(loaded);
+    }
+
+    /// A new outlet on the page; returns its id.
+    pub fn open_outlet(&mut self) -> u64 {
+        self.next_outlet += 1;
+        self.live_outlets.push(self.next_outlet);
+        self.next_outlet
+    }
+
+    /// Whether the outlet is still on the page.
+    pub fn is_live(&self, outlet: u64) -> bool {
+        self.live_outlets.contains(&outlet)
+    }
+
+    /// Records what `outlet` mounted.
+    pub fn set_mounted(&mut self, outlet: u64, mounted: MountedRemote) {
+        self.mounted.retain(|(id, _)| *id != outlet);
+        self.mounted.push((outlet, mounted));
+    }
+
+    /// The handle of the remote `outlet` mounted, if any.
+    pub fn handle(&self, outlet: u64) -> Option<JsValue> {
+        self.mounted
+            .iter()
+            .find(|(id, _)| *id == outlet)
+            .map(|(_, mounted)| mounted.handle.clone())
+    }
+
+    /// Every mounted remote's handle.
+    pub fn handles(&self) -> Vec<JsValue> {
+        self.mounted.iter().map(|(_, mounted)| mounted.handle.clone()).collect()
+    }
+
+    /// The outlet left the page: forgets it and hands back what it had mounted, for the caller to unmount.
+    pub fn close_outlet(&mut self, outlet: u64) -> Option<MountedRemote> {
+        self.live_outlets.retain(|id| *id != outlet);
+        let index = self.mounted.iter().position(|(id, _)| *id == outlet)?;
+        Some(self.mounted.swap_remove(index).1)
+    }
+}

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::ops::Deref;
 use std::rc::Rc;
 
+use js_error::describe;
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -185,15 +186,4 @@ async fn call_async(bridge: &JsValue, name: &'static str, json: &str) -> Result<
     answer
         .as_string()
         .ok_or_else(|| HostError::Malformed(format!("`{name}` did not resolve to a string")))
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|error| String::from(error.message()))
-        })
-        .unwrap_or_else(|| "unknown error".into())
 }

@@ -5,6 +5,7 @@
 //! the shell. Each remote module is loaded once per page and reused.
 
 use gloo_net::http::Request;
+use js_error::describe;
 use shared_types::{IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest};
 use wasm_bindgen::prelude::*;
 
@@ -164,15 +165,4 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         return Err(format!("{url} answered {}", response.status()));
     }
     response.text().await.map_err(|error| error.to_string())
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|error| String::from(error.message()))
-        })
-        .unwrap_or_else(|| "unknown error".into())
 }

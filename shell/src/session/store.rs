@@ -33,6 +33,8 @@ struct Runtime {
     schedule: RefCell<RefreshSchedule>,
     refresh_timer: Cell<Option<TimeoutHandle>>,
     bootstrap_timer: Cell<Option<TimeoutHandle>>,
+    bootstrapping: Cell<bool>,
+    bootstrap_again: Cell<bool>,
     checking_session: Cell<bool>,
     signals: RefCell<Option<BrowserSignals>>,
 }
@@ -51,6 +53,8 @@ impl SessionStore {
                 schedule: RefCell::new(RefreshSchedule::new(RefreshTiming::default())),
                 refresh_timer: Cell::new(None),
                 bootstrap_timer: Cell::new(None),
+                bootstrapping: Cell::new(false),
+                bootstrap_again: Cell::new(false),
                 checking_session: Cell::new(false),
                 signals: RefCell::new(None),
             })),
@@ -81,16 +85,31 @@ impl SessionStore {
     /// Asks the server whether the session survives; runs at start-up, on "Retry", and on a backoff timer while
     /// the server is unreachable. Only a 401 means signed out.
     pub fn bootstrap(self) {
-        if let Some(timer) = self.runtime().bootstrap_timer.take() {
+        let runtime = self.runtime();
+        if let Some(timer) = runtime.bootstrap_timer.take() {
             timer.clear();
         }
+        if runtime.bootstrapping.replace(true) {
+            // One attempt at a time; "Retry" during one asks for another at once if this one fails.
+            runtime.bootstrap_again.set(true);
+            return;
+        }
+        // While the server is unreachable the outage page stays up during retries, so it does not flicker.
         let attempt = match self.state.get_untracked() {
             Session::Unreachable { attempt } => attempt,
-            _ => 0,
+            _ => {
+                self.state.set(Session::Unknown);
+                0
+            }
         };
-        self.state.set(Session::Unknown);
         leptos::task::spawn_local(async move {
-            match http::interceptor().restore().await {
+            let restored = http::interceptor().restore().await;
+            let runtime = self.runtime();
+            runtime.bootstrapping.set(false);
+            if !matches!(restored, Err(ref error) if error.is_transient()) {
+                runtime.bootstrap_again.set(false);
+            }
+            match restored {
                 Ok(Some(grant)) => self.signed_in(grant),
                 Ok(None) => self.state.set(Session::SignedOut { reason: None }),
                 Err(HttpError::SessionEnded { .. }) => {
@@ -186,6 +205,10 @@ impl SessionStore {
 
     fn unreachable(self, attempt: u32) {
         self.state.set(Session::Unreachable { attempt });
+        if self.runtime().bootstrap_again.take() {
+            self.bootstrap();
+            return;
+        }
         let delay = RefreshSchedule::new(RefreshTiming::default()).backoff_ms(attempt, js_sys::Math::random());
         let timer = set_timeout_with_handle(move || self.bootstrap(), Duration::from_millis(delay)).ok();
         self.runtime().bootstrap_timer.set(timer);

@@ -4,7 +4,7 @@
 //!
 //! These tests never touch the network, the DOM or a token.
 
-use shared_types::{ABI_VERSION, ManifestError, RemoteManifest};
+use shared_types::{CONTRACT_VERSION, ManifestError, RemoteManifest};
 use shell::guard::{DEFAULT_AFTER_SIGN_IN, GuardDecision, RouteAccess, decide, login_url, sanitize_redirect};
 use shell::origin::may_carry_token;
 use shell::session::state::{Session, SignOutReason};
@@ -146,9 +146,11 @@ fn token_goes_only_to_the_exact_api_origin() {
 
 #[test]
 fn manifests_are_parsed_and_checked() {
+    let digest = "A".repeat(64);
     let json = format!(
-        r#"{{"name":"orders","version":"0.1.0","abi":{ABI_VERSION},"entry_js":"remote_orders-1a2b.js",
-            "entry_wasm":"remote_orders_bg-3c4d.wasm","routes":["/orders","/orders/:id"],"permissions":["orders:read"]}}"#
+        r#"{{"name":"orders","version":"0.1.0","contract":"{CONTRACT_VERSION}","entry_js":"remote_orders-1a2b.js",
+            "entry_js_integrity":"sha384-{digest}","entry_wasm":"remote_orders_bg-3c4d.wasm",
+            "entry_wasm_integrity":"sha384-{digest}","routes":["/orders","/orders/:id"],"permissions":["orders:read"]}}"#
     );
     let manifest = RemoteManifest::parse(&json, "orders").unwrap();
     assert_eq!(
@@ -160,9 +162,9 @@ fn manifests_are_parsed_and_checked() {
         RemoteManifest::parse(&escaping, "orders"),
         Err(ManifestError::InvalidEntry { .. })
     ));
-    let future = json.replace(&format!(r#""abi":{ABI_VERSION}"#), r#""abi":999"#);
+    let future = json.replace(&format!(r#""contract":"{CONTRACT_VERSION}""#), r#""contract":"999.0""#);
     assert!(matches!(
         RemoteManifest::parse(&future, "orders"),
-        Err(ManifestError::AbiMismatch { .. })
+        Err(ManifestError::ContractMismatch { .. })
     ));
 }

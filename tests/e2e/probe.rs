@@ -1,14 +1,17 @@
-//! A stand-in remote for journeys that need the host API driven harder than a real remote drives it: plain JS that
-//! the loader imports like any remote (its `default` export ignores the wasm), registered in a copy of the build
-//! in place of the dashboard. Its "Run probe" button sends 20 `GET /api/orders` through the host at once and
-//! reports how many answered 200.
+//! A stand-in remote for journeys that need the host API driven harder than a real remote drives it, or a remote
+//! that lies about its contract: plain JS that the loader imports like any remote (its `default` export ignores the
+//! wasm), registered in a copy of the build in place of a real remote, with correct integrity digests. Its "Run
+//! probe" button sends 20 `GET /api/orders` through the host at once and reports how many answered 200.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use base64::Engine;
+use sha2::{Digest, Sha384};
 
 const PROBE_JS: &str = r#"
 export default async function init() {}
+export function contract() { return "CONTRACT"; }
 export function mount(element, host) {
   const button = document.createElement("button");
   button.type = "button";
@@ -28,23 +31,34 @@ export function mount(element, host) {
 
 /// Registers the probe as the `dashboard` remote of the site in `site`.
 pub fn install_as_dashboard(site: &Path) -> Result<()> {
+    install(site, "dashboard", None)
+}
+
+/// Registers the probe as remote `remote` of the site in `site`; its manifest claims the build's contract version,
+/// and its `contract()` answers `contract` (the build's when `None`).
+pub fn install(site: &Path, remote: &str, contract: Option<&str>) -> Result<()> {
+    let real_contract = build_contract(site)?;
+    let js = PROBE_JS.replace("CONTRACT", contract.unwrap_or(&real_contract));
+    let wasm = b"\0asm\x01\0\0\0";
     let dir = site.join("remotes/probe");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("probe.js"), PROBE_JS)?;
-    std::fs::write(dir.join("probe.wasm"), b"\0asm\x01\0\0\0")?;
+    std::fs::write(dir.join("probe.js"), &js)?;
+    std::fs::write(dir.join("probe.wasm"), wasm)?;
     let manifest = serde_json::json!({
-        "name": "dashboard",
+        "name": remote,
         "version": "0.0.0",
-        "abi": shared_types_abi(site)?,
+        "contract": real_contract,
         "entry_js": "probe.js",
+        "entry_js_integrity": sri(js.as_bytes()),
         "entry_wasm": "probe.wasm",
-        "routes": ["/dashboard"],
+        "entry_wasm_integrity": sri(wasm),
+        "routes": [format!("/{remote}")],
         "permissions": []
     });
     std::fs::write(dir.join("remote.json"), manifest.to_string())?;
     let registry_path = site.join("remotes.json");
     let mut registry: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&registry_path)?)?;
-    registry["remotes"]["dashboard"] = "/remotes/probe/remote.json".into();
+    registry["remotes"][remote] = "/remotes/probe/remote.json".into();
     std::fs::write(&registry_path, registry.to_string())?;
     // The server would serve these precompressed siblings in place of the edited registry.
     for sibling in ["remotes.json.br", "remotes.json.gz"] {
@@ -53,9 +67,20 @@ pub fn install_as_dashboard(site: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The SRI value `sha384-<base64>` of `bytes`.
+pub fn sri(bytes: &[u8]) -> String {
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
+}
+
 /// The contract version the build speaks, read from a real remote's manifest.
-fn shared_types_abi(site: &Path) -> Result<u64> {
+fn build_contract(site: &Path) -> Result<String> {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.join("remotes/orders/remote.json"))?)?;
-    manifest["abi"].as_u64().context("the orders manifest has no abi")
+    Ok(manifest["contract"]
+        .as_str()
+        .context("the orders manifest has no contract")?
+        .to_owned())
 }

@@ -14,8 +14,8 @@ pub use data::{DataFailure, Load, Loaded, Retry, failure_message, load};
 pub use host::{Host, HostError, Identity};
 pub use lifecycle::{RemoteHandle, mount_remote};
 pub use shared_types::{
-    ABI_VERSION, AuthEvent, DataError, FetchRequest, FetchResponse, FieldProblem, HostContext, IdentityContext,
-    SignInRequest, SignInResult,
+    AuthEvent, CONTRACT_VERSION, ContractVersion, DataError, FetchRequest, FetchResponse, FieldProblem, HostContext,
+    IdentityContext, SignInRequest, SignInResult,
 };
 
 /// Crates the [`export!`] expansion names, so a remote needs no direct dependency on them.
@@ -27,10 +27,17 @@ pub mod reexports {
 /// Exports a component as this remote's entry point.
 ///
 /// `$app` must be a Leptos component whose only prop is `host: Host`. The expansion defines the wasm-bindgen
-/// export `mount(element, host)`, which returns a [`RemoteHandle`] or throws a string the shell catches.
+/// exports `contract()`, the contract version the remote was built against, and `mount(element, host)`, which
+/// returns a [`RemoteHandle`] or throws a string the shell catches.
 #[macro_export]
 macro_rules! export {
     ($app:ident) => {
+        /// The contract version this remote was built against, `MAJOR.MINOR`; the shell checks it before `mount`.
+        #[$crate::reexports::wasm_bindgen::prelude::wasm_bindgen(wasm_bindgen = $crate::reexports::wasm_bindgen)]
+        pub fn contract() -> ::std::string::String {
+            $crate::CONTRACT_VERSION.to_string()
+        }
+
         /// Mounts this remote into `element`, talking to the shell through the `host` bridge object.
         #[$crate::reexports::wasm_bindgen::prelude::wasm_bindgen(wasm_bindgen = $crate::reexports::wasm_bindgen)]
         pub fn mount(

@@ -78,6 +78,11 @@ pub enum LoadStage {
     Manifest,
     /// The manifest asks for a permission the user lacks; no code was fetched.
     Permission,
+    /// A file did not match the SHA-384 digest its manifest promised (or could not be fetched to check); none of
+    /// its bytes ran.
+    Integrity,
+    /// The remote was built for another major contract version than the shell's.
+    Contract,
     /// Fetching or initialising the JS glue and the wasm module.
     Code,
     /// The remote's `mount` threw.

@@ -4,6 +4,7 @@
 //! Everything here is plain serde data. This crate must never depend on leptos or wasm-bindgen, so the contract
 //! is unit-tested natively and any remote, whatever it was built with, can speak it as JSON.
 
+pub mod contract;
 pub mod data;
 pub mod events;
 pub mod host;
@@ -11,17 +12,13 @@ pub mod identity;
 pub mod manifest;
 pub mod registry;
 
+pub use contract::{CONTRACT_VERSION, ContractVersion};
 pub use data::{DataError, FetchReply, FieldProblem};
 pub use events::{AuthEvent, LoadStage, SignOutReason};
 pub use host::{FetchRequest, FetchResponse, HostContext, SignInRequest, SignInResult};
 pub use identity::IdentityContext;
 pub use manifest::{ManifestError, RemoteManifest};
 pub use registry::{Registry, RegistryError};
-
-/// Version of this contract. A remote built against another version is refused by the shell.
-///
-/// Bump it whenever a change to this crate or to the host API is not backwards compatible.
-pub const ABI_VERSION: u32 = 2;
 
 /// Root-relative URL of the registry the shell reads at run time.
 pub const REGISTRY_URL: &str = "/remotes.json";

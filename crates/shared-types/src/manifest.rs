@@ -1,14 +1,19 @@
 //! `remote.json`: what a remote's build says about it, and the checks the shell runs before loading it.
 //!
-//! Parsing never trusts the file: entry names must be plain file names next to the manifest, so a manifest cannot
-//! point the shell's `import()` at another directory or another origin.
+//! Parsing never trusts the file: it must be small, entry names must be plain file names next to the manifest (so a
+//! manifest cannot point the shell's `import()` at another directory or another origin), every entry carries a
+//! SHA-384 Subresource Integrity digest, and the contract's major version must be the shell's.
 
 use serde::{Deserialize, Serialize};
 
-use crate::ABI_VERSION;
+use crate::contract::{CONTRACT_VERSION, ContractVersion};
 
 /// File name of the manifest inside a remote's directory.
 pub const MANIFEST_FILE: &str = "remote.json";
+/// The largest manifest the shell reads; real ones are a few hundred bytes.
+pub const MAX_MANIFEST_BYTES: usize = 64 * 1024;
+/// Length of the base64 part of a SHA-384 digest.
+const SHA384_BASE64_CHARS: usize = 64;
 
 /// A remote's manifest, emitted by its build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,12 +22,16 @@ pub struct RemoteManifest {
     pub name: String,
     /// The remote's own version (its crate version).
     pub version: String,
-    /// The contract version it was built against; must equal [`ABI_VERSION`].
-    pub abi: u32,
+    /// The contract version it was built against; its major version must be the shell's.
+    pub contract: ContractVersion,
     /// Content-hashed file name of the JS glue, relative to the manifest.
     pub entry_js: String,
+    /// SRI digest of the JS glue, `sha384-<base64>`.
+    pub entry_js_integrity: String,
     /// Content-hashed file name of the wasm module, relative to the manifest.
     pub entry_wasm: String,
+    /// SRI digest of the wasm module, `sha384-<base64>`.
+    pub entry_wasm_integrity: String,
     /// Route patterns the remote serves, e.g. `/orders/:id`.
     pub routes: Vec<String>,
     /// Permissions a user needs for the remote to be useful.
@@ -35,9 +44,19 @@ pub enum ManifestError {
     /// The text was not JSON of the expected shape.
     #[error("the manifest is not valid JSON: {0}")]
     Malformed(String),
-    /// The remote was built against another contract version.
+    /// The file is larger than any real manifest.
+    #[error("the manifest is {0} bytes, more than a manifest may be")]
+    TooLarge(usize),
+    /// The remote was built against another major contract version.
     #[error("`{name}` was built for contract version {found}, but this shell speaks version {expected}")]
-    AbiMismatch { name: String, found: u32, expected: u32 },
+    ContractMismatch {
+        name: String,
+        found: ContractVersion,
+        expected: ContractVersion,
+    },
+    /// An entry has no SHA-384 integrity digest, or a malformed one.
+    #[error("`{file}` has no valid sha384 integrity digest")]
+    InvalidIntegrity { file: String },
     /// The name is empty or has characters other than lowercase letters, digits and `-`.
     #[error("`{0}` is not a valid remote name")]
     InvalidName(String),
@@ -55,6 +74,9 @@ pub enum ManifestError {
 impl RemoteManifest {
     /// Parses and validates a manifest that the registry listed under `expected_name`.
     pub fn parse(json: &str, expected_name: &str) -> Result<Self, ManifestError> {
+        if json.len() > MAX_MANIFEST_BYTES {
+            return Err(ManifestError::TooLarge(json.len()));
+        }
         let manifest: RemoteManifest =
             serde_json::from_str(json).map_err(|error| ManifestError::Malformed(error.to_string()))?;
         manifest.validate()?;
@@ -72,15 +94,17 @@ impl RemoteManifest {
         if !is_valid_remote_name(&self.name) {
             return Err(ManifestError::InvalidName(self.name.clone()));
         }
-        if self.abi != ABI_VERSION {
-            return Err(ManifestError::AbiMismatch {
+        if !CONTRACT_VERSION.accepts(&self.contract) {
+            return Err(ManifestError::ContractMismatch {
                 name: self.name.clone(),
-                found: self.abi,
-                expected: ABI_VERSION,
+                found: self.contract,
+                expected: CONTRACT_VERSION,
             });
         }
         check_entry(&self.entry_js, ".js")?;
         check_entry(&self.entry_wasm, ".wasm")?;
+        check_integrity(&self.entry_js, &self.entry_js_integrity)?;
+        check_integrity(&self.entry_wasm, &self.entry_wasm_integrity)?;
         if let Some(route) = self
             .routes
             .iter()
@@ -113,6 +137,24 @@ pub fn is_valid_remote_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// Whether `digest` is a well-formed `sha384-<base64>` SRI value (the browser checks that it matches).
+pub fn is_sha384_integrity(digest: &str) -> bool {
+    digest.strip_prefix("sha384-").is_some_and(|base64| {
+        base64.len() == SHA384_BASE64_CHARS
+            && base64
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+    })
+}
+
+fn check_integrity(file: &str, digest: &str) -> Result<(), ManifestError> {
+    if is_sha384_integrity(digest) {
+        Ok(())
+    } else {
+        Err(ManifestError::InvalidIntegrity { file: file.to_owned() })
+    }
+}
+
 fn check_entry(file: &str, extension: &'static str) -> Result<(), ManifestError> {
     let plain = file.len() > extension.len()
         && file.ends_with(extension)
@@ -134,13 +176,19 @@ fn check_entry(file: &str, extension: &'static str) -> Result<(), ManifestError>
 mod tests {
     use super::*;
 
+    fn digest(fill: char) -> String {
+        format!("sha384-{}", fill.to_string().repeat(64))
+    }
+
     fn manifest() -> RemoteManifest {
         RemoteManifest {
             name: "orders".into(),
             version: "0.1.0".into(),
-            abi: ABI_VERSION,
+            contract: CONTRACT_VERSION,
             entry_js: "remote_orders-0123abcd.js".into(),
+            entry_js_integrity: digest('j'),
             entry_wasm: "remote_orders_bg-4567ef01.wasm".into(),
+            entry_wasm_integrity: digest('w'),
             routes: vec!["/orders".into(), "/orders/:id".into()],
             permissions: vec!["orders:read".into()],
         }
@@ -187,14 +235,69 @@ mod tests {
     }
 
     #[test]
-    fn another_abi_version_is_refused() {
+    fn another_major_contract_version_is_refused_naming_both_versions() {
+        let bumped = ContractVersion {
+            major: CONTRACT_VERSION.major + 1,
+            minor: 0,
+        };
         check(
-            |m| m.abi = ABI_VERSION + 1,
-            Err(ManifestError::AbiMismatch {
+            |m| m.contract = bumped,
+            Err(ManifestError::ContractMismatch {
                 name: "orders".into(),
-                found: ABI_VERSION + 1,
-                expected: ABI_VERSION,
+                found: bumped,
+                expected: CONTRACT_VERSION,
             }),
+        );
+        let message = ManifestError::ContractMismatch {
+            name: "orders".into(),
+            found: bumped,
+            expected: CONTRACT_VERSION,
+        }
+        .to_string();
+        assert!(message.contains(&bumped.to_string()) && message.contains(&CONTRACT_VERSION.to_string()));
+        let newer_minor = ContractVersion {
+            minor: CONTRACT_VERSION.minor + 3,
+            ..CONTRACT_VERSION
+        };
+        check(|m| m.contract = newer_minor, Ok(()));
+    }
+
+    #[test]
+    fn entries_without_a_sha384_digest_are_refused() {
+        for bad in [
+            "",
+            "sha256-abc",
+            "sha384-",
+            "sha384-short",
+            &format!("sha384-{}", "*".repeat(64)),
+        ] {
+            check(
+                |m| m.entry_wasm_integrity = bad.into(),
+                Err(ManifestError::InvalidIntegrity {
+                    file: "remote_orders_bg-4567ef01.wasm".into(),
+                }),
+            );
+        }
+    }
+
+    #[test]
+    fn bad_input_gives_a_clear_error() {
+        let json = serde_json::to_string(&manifest()).unwrap();
+        let missing = json.replace(r#""entry_js_integrity""#, r#""unrelated""#);
+        let error = RemoteManifest::parse(&missing, "orders").unwrap_err();
+        assert!(error.to_string().contains("entry_js_integrity"), "{error}");
+        let wrong_type = json.replace(r#""routes":["/orders","/orders/:id"]"#, r#""routes":"/orders""#);
+        assert!(matches!(
+            RemoteManifest::parse(&wrong_type, "orders"),
+            Err(ManifestError::Malformed(_))
+        ));
+        let unknown_version = json.replace(&format!(r#""contract":"{CONTRACT_VERSION}""#), r#""contract":"two""#);
+        let error = RemoteManifest::parse(&unknown_version, "orders").unwrap_err();
+        assert!(error.to_string().contains("two"), "{error}");
+        let huge = format!("{json}{}", " ".repeat(MAX_MANIFEST_BYTES));
+        assert_eq!(
+            RemoteManifest::parse(&huge, "orders"),
+            Err(ManifestError::TooLarge(huge.len()))
         );
     }
 

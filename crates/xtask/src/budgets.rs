@@ -148,9 +148,11 @@ mod tests {
             let dir = root.join("remotes").join(name);
             std::fs::create_dir_all(&dir).unwrap();
             let manifest = serde_json::json!({
-                "name": name, "version": "0.1.0", "abi": shared_types::ABI_VERSION,
+                "name": name, "version": "0.1.0", "contract": shared_types::CONTRACT_VERSION,
                 "entry_js": format!("remote_{name}-0123456789abcdef.js"),
+                "entry_js_integrity": format!("sha384-{}", "A".repeat(64)),
                 "entry_wasm": format!("remote_{name}-0123456789abcdef_bg.wasm"),
+                "entry_wasm_integrity": format!("sha384-{}", "A".repeat(64)),
                 "routes": [format!("/{name}")], "permissions": []
             });
             std::fs::write(dir.join("remote.json"), manifest.to_string()).unwrap();

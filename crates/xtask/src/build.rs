@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail, ensure};
-use sha2::{Digest, Sha256};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256, Sha384};
 use shared_types::manifest::MANIFEST_FILE;
-use shared_types::{ABI_VERSION, REGISTRY_URL, Registry, RemoteManifest};
+use shared_types::{CONTRACT_VERSION, REGISTRY_URL, Registry, RemoteManifest};
 
 /// Every remote in the workspace, by name (crate `remote-<name>` in `remotes/<name>/`).
 pub const REMOTES: [&str; 4] = ["auth", "dashboard", "orders", "admin"];
@@ -142,9 +144,11 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
     let manifest = RemoteManifest {
         name: name.to_owned(),
         version,
-        abi: ABI_VERSION,
+        contract: CONTRACT_VERSION,
         entry_js: entry_js.clone(),
+        entry_js_integrity: sri_sha384(&js_source)?,
         entry_wasm: entry_wasm.clone(),
+        entry_wasm_integrity: sri_sha384(&bindgen_wasm)?,
         routes,
         permissions,
     };
@@ -285,6 +289,12 @@ fn find_tool(candidates: impl Iterator<Item = PathBuf>, version: &str, tool: &st
         "no {tool} at {version} found ({}); `cargo xtask dev` installs it",
         seen.join("; ")
     )
+}
+
+/// The Subresource Integrity value `sha384-<base64>` of a file, which the shell checks before running it.
+fn sri_sha384(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    Ok(format!("sha384-{}", STANDARD.encode(Sha384::digest(&bytes))))
 }
 
 fn short_hash(path: &Path) -> Result<String> {

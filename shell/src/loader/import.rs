@@ -1,12 +1,22 @@
-//! Finding and loading a remote's code: registry, manifest, dynamic `import()` and the remote's wasm init.
+//! Finding and loading a remote's code: registry, manifest, integrity-checked `import()`, the remote's wasm init
+//! and its contract check.
+//!
+//! Fail-closed integrity: the JS entry is first requested as `<link rel="modulepreload" integrity=…>` and only
+//! imported once that verified preload loaded (a wrong digest fails the preload, and an `import()` of that URL
+//! would then fail too); the wasm is fetched with `fetch(url, { integrity })` and that verified `Response` goes to
+//! the module's init, so streaming compilation is kept. Remote builds ship no wasm-bindgen `snippets/` (the build
+//! refuses them), so the entry's digest covers every JS byte a remote runs.
 //!
 //! js-sys has no binding for `import()`, so a small JS snippet does it. Every call into a remote goes through a
 //! `catch` binding and comes back as a `Result`, so an exception or trap inside a remote never unwinds through
-//! the shell. Each remote module is loaded once per page and reused.
+//! the shell. The registry is read once per page, and each remote module is loaded once per page and reused, so a
+//! page never mixes two versions of one remote.
 
 use gloo_net::http::Request;
 use js_error::describe;
-use shared_types::{IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest};
+use shared_types::{
+    CONTRACT_VERSION, ContractVersion, IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest,
+};
 use wasm_bindgen::prelude::*;
 
 use super::state::{LoadedModule, with_state};
@@ -23,6 +33,16 @@ pub enum LoadError {
     /// The manifest requires a permission the user lacks; none of the remote's code was fetched.
     #[error("`{remote}` requires the permission `{permission}`")]
     Permission { remote: String, permission: String },
+    /// A file did not match its manifest's digest, or could not be fetched to check it; none of its bytes ran.
+    #[error("`{remote}` failed its integrity check: {reason}")]
+    Integrity { remote: String, reason: String },
+    /// The remote says it was built for another major contract version.
+    #[error("`{remote}` was built for contract version {found}, but this shell speaks version {expected}")]
+    Contract {
+        remote: String,
+        found: String,
+        expected: ContractVersion,
+    },
     /// The JS glue or the wasm module failed to load or initialise.
     #[error("the code of `{remote}` could not be loaded: {reason}")]
     Code { remote: String, reason: String },
@@ -38,6 +58,8 @@ impl LoadError {
             LoadError::Registry(_) => LoadStage::Registry,
             LoadError::Manifest { .. } => LoadStage::Manifest,
             LoadError::Permission { .. } => LoadStage::Permission,
+            LoadError::Integrity { .. } => LoadStage::Integrity,
+            LoadError::Contract { .. } => LoadStage::Contract,
             LoadError::Code { .. } => LoadStage::Code,
             LoadError::Mount { .. } => LoadStage::Mount,
         }
@@ -45,10 +67,34 @@ impl LoadError {
 }
 
 #[wasm_bindgen(inline_js = r#"
-export async function importRemote(jsUrl, wasmUrl) {
+function integrityError(url) {
+    const error = new Error(`${url.split("?")[0]} does not match its digest or could not be fetched`);
+    error.name = "IntegrityError";
+    return error;
+}
+export async function importRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
+    await new Promise((verified, refused) => {
+        const link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = jsUrl;
+        link.integrity = jsIntegrity;
+        link.crossOrigin = "anonymous";
+        link.onload = () => { link.remove(); verified(); };
+        link.onerror = () => { link.remove(); refused(integrityError(jsUrl)); };
+        document.head.appendChild(link);
+    });
     const module = await import(jsUrl);
-    await module.default({ module_or_path: wasmUrl });
+    let wasm;
+    try {
+        wasm = await fetch(wasmUrl, { integrity: wasmIntegrity });
+    } catch (_) {
+        throw integrityError(wasmUrl);
+    }
+    await module.default({ module_or_path: wasm });
     return module;
+}
+export function remoteContract(module) {
+    return typeof module.contract === "function" ? String(module.contract()) : "";
 }
 export function mountRemote(module, element, host) {
     return module.mount(element, host);
@@ -66,7 +112,14 @@ export function notifyRemote(handle, event) {
 "#)]
 extern "C" {
     #[wasm_bindgen(catch, js_name = importRemote)]
-    async fn import_remote(js_url: &str, wasm_url: &str) -> Result<JsValue, JsValue>;
+    async fn import_remote(
+        js_url: &str,
+        js_integrity: &str,
+        wasm_url: &str,
+        wasm_integrity: &str,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = remoteContract)]
+    fn remote_contract(module: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = mountRemote)]
     fn mount_remote(module: &JsValue, element: &web_sys::HtmlElement, host: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = unmountRemote)]
@@ -95,8 +148,7 @@ pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsV
         check_permissions(remote, &permissions, identity)?;
         return Ok(module);
     }
-    let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
-        .map_err(|error| LoadError::Registry(error.to_string()))?;
+    let registry = pinned_registry().await?;
     let manifest_url = registry
         .manifest_url(remote)
         .map_err(|error| LoadError::Registry(error.to_string()))?
@@ -109,12 +161,28 @@ pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsV
     let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| manifest_error(error.to_string()))?;
     check_permissions(remote, &manifest.permissions, identity)?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
-    let module = import_remote(&js_url, &wasm_url)
-        .await
-        .map_err(|error| LoadError::Code {
-            remote: remote.to_owned(),
-            reason: describe(&error),
-        })?;
+    // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
+    // uses new URLs (the server ignores the query); "Retry" then works once the cause is fixed, without a reload.
+    let retry_suffix = match with_state(|state| state.next_try(remote)) {
+        0 => String::new(),
+        attempt => format!("?attempt={attempt}"),
+    };
+    let module = import_remote(
+        &format!("{js_url}{retry_suffix}"),
+        &manifest.entry_js_integrity,
+        &format!("{wasm_url}{retry_suffix}"),
+        &manifest.entry_wasm_integrity,
+    )
+    .await
+    .map_err(|error| {
+        let reason = describe(&error);
+        let remote = remote.to_owned();
+        match error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.name())) {
+            Some(name) if name == "IntegrityError" => LoadError::Integrity { remote, reason },
+            _ => LoadError::Code { remote, reason },
+        }
+    })?;
+    check_contract(remote, &module)?;
     with_state(|state| {
         state.remember_module(LoadedModule {
             remote: remote.to_owned(),
@@ -123,6 +191,35 @@ pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsV
         })
     });
     Ok(module)
+}
+
+/// `remotes.json`, read once per page and kept: a page resolves every remote through the same registry.
+async fn pinned_registry() -> Result<Registry, LoadError> {
+    if let Some(registry) = with_state(|state| state.registry()) {
+        return Ok(registry);
+    }
+    let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
+        .map_err(|error| LoadError::Registry(error.to_string()))?;
+    with_state(|state| state.pin_registry(registry.clone()));
+    Ok(registry)
+}
+
+/// Asks the remote itself which contract it was built for (its manifest said so too, but a manifest is only a
+/// claim about the code): another major version is refused before `mount`.
+fn check_contract(remote: &str, module: &JsValue) -> Result<(), LoadError> {
+    let declared = remote_contract(module).unwrap_or_default();
+    match ContractVersion::parse(&declared) {
+        Ok(found) if CONTRACT_VERSION.accepts(&found) => Ok(()),
+        _ => Err(LoadError::Contract {
+            remote: remote.to_owned(),
+            found: if declared.is_empty() {
+                "an unknown version".into()
+            } else {
+                declared
+            },
+            expected: CONTRACT_VERSION,
+        }),
+    }
 }
 
 /// Calls the remote's `mount(element, host)`, returning its handle.

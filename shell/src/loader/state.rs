@@ -1,5 +1,5 @@
-//! The loader's bookkeeping in one owned struct: the remote modules already initialised on this page, the outlets
-//! still on the page, and the remote each has mounted.
+//! The loader's bookkeeping in one owned struct: the registry this page pinned, the remote modules already
+//! initialised on this page, the outlets still on the page, and the remote each has mounted.
 //!
 //! Plain vectors, not hash maps: a page has a handful of remotes and one or two outlets, and std's hash maps cost
 //! the shell about 1.8 KB of brotli-compressed wasm. No method calls into a remote while the state is borrowed;
@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 
+use shared_types::Registry;
 use wasm_bindgen::JsValue;
 
 use super::bridge::HostBridge;
@@ -29,6 +30,10 @@ pub struct MountedRemote {
 /// Everything the loader remembers between renders.
 #[derive(Default)]
 pub struct LoaderState {
+    /// `remotes.json` as first read on this page.
+    registry: Option<Registry>,
+    /// How many times each remote's code was requested on this page.
+    tries: Vec<(String, u32)>,
     /// Only successful loads are kept, so "Retry" starts afresh.
     modules: Vec<LoadedModule>,
     next_outlet: u64,
@@ -47,6 +52,30 @@ pub fn with_state<R>(change: impl FnOnce(&mut LoaderState) -> R) -> R {
 }
 
 impl LoaderState {
+    /// The registry this page pinned, once read.
+    pub fn registry(&self) -> Option<Registry> {
+        self.registry.clone()
+    }
+
+    /// Counts a request of `remote`'s code: 0 the first time on this page, then 1, 2, ...
+    pub fn next_try(&mut self, remote: &str) -> u32 {
+        match self.tries.iter_mut().find(|(name, _)| name == remote) {
+            Some((_, tries)) => {
+                *tries += 1;
+                *tries
+            }
+            None => {
+                self.tries.push((remote.to_owned(), 0));
+                0
+            }
+        }
+    }
+
+    /// Pins the registry for the rest of the page's life.
+    pub fn pin_registry(&mut self, registry: Registry) {
+        self.registry.get_or_insert(registry);
+    }
+
     /// The cached module of `remote` and the permissions its manifest requires.
     pub fn module(&self, remote: &str) -> Option<(Vec<String>, JsValue)> {
         self.modules

@@ -1,0 +1,83 @@
+//! Journeys through fail-closed remote loading: a tampered file or a remote built for another major contract
+//! version is refused with a clear error state, none of its code runs, and the rest of Portico keeps working.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, ensure};
+use e2e::Journey;
+
+use crate::{ALICE, probe};
+
+/// The served path of the orders remote's entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
+fn orders_entry(site: &Path, field: &str) -> Result<PathBuf> {
+    let dir = site.join("remotes/orders");
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("remote.json"))?)?;
+    Ok(dir.join(manifest[field].as_str().context("the orders manifest names no entry")?))
+}
+
+/// Writes `bytes` as the file and drops its precompressed siblings, so every variant the server could send is the
+/// tampered one.
+fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(file, bytes)?;
+    for extension in ["br", "gz"] {
+        let mut sibling = file.as_os_str().to_owned();
+        sibling.push(format!(".{extension}"));
+        let _ = std::fs::remove_file(PathBuf::from(sibling));
+    }
+    Ok(())
+}
+
+async fn orders_is_refused_while_the_dashboard_works(journey: &Journey, reason: &str) -> Result<()> {
+    journey.open("/orders").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/orders").await?;
+    journey.text(reason).await?;
+    journey.button("Retry").await?;
+    ensure!(
+        !journey.exists("//*[normalize-space(.) = 'Your orders']").await?,
+        "the refused orders remote rendered anyway"
+    );
+    journey.link("Dashboard").await?.click().await?;
+    journey.wait_for_location("/dashboard").await?;
+    journey.text("You have 3 orders.").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_tampered_orders_wasm_is_refused_and_the_dashboard_still_works() -> Result<()> {
+    let journey = Journey::start_with_site(|site| {
+        let wasm = orders_entry(site, "entry_wasm")?;
+        let mut bytes = std::fs::read(&wasm)?;
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x01;
+        replace_every_variant(&wasm, &bytes)
+    })
+    .await?;
+    orders_is_refused_while_the_dashboard_works(&journey, "failed its integrity check").await?;
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn a_tampered_orders_script_is_refused_before_any_of_it_runs() -> Result<()> {
+    let journey = Journey::start_with_site(|site| {
+        let js = orders_entry(site, "entry_js")?;
+        let original = std::fs::read_to_string(&js)?;
+        let tampered = format!("window.portico_tampered_code_ran = true;\n{original}");
+        replace_every_variant(&js, tampered.as_bytes())
+    })
+    .await?;
+    orders_is_refused_while_the_dashboard_works(&journey, "failed its integrity check").await?;
+    let ran = journey
+        .script("return window.portico_tampered_code_ran === true;")
+        .await?;
+    ensure!(ran == serde_json::json!(false), "code from the tampered script ran");
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn a_remote_built_for_another_major_contract_is_refused_naming_both_versions() -> Result<()> {
+    let journey = Journey::start_with_site(|site| probe::install(site, "orders", Some("99.0"))).await?;
+    orders_is_refused_while_the_dashboard_works(&journey, "was built for contract version 99.0").await?;
+    journey.text("but this shell speaks version 2.").await?;
+    journey.finish().await
+}

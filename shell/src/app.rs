@@ -12,7 +12,7 @@ use shared_types::AuthEvent;
 
 use crate::events::emit;
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
-use crate::loader::RemoteOutlet;
+use crate::loader::{RemoteOutlet, prefetch};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -31,18 +31,70 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <SessionCheckOnNavigation />
+            <IdlePrefetch />
             <Header />
             <main id="main" class="shell-main">
                 <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=RootRedirect />
                     <Route path=path!("/login") view=SignInPage />
-                    <Route path=path!("/dashboard") view=|| remote_page(signed_in(), "dashboard") />
-                    <Route path=path!("/orders") view=|| remote_page(needs(ORDERS_READ), "orders") />
-                    <Route path=path!("/orders/:id") view=|| remote_page(needs(ORDERS_READ), "orders") />
-                    <Route path=path!("/admin") view=|| remote_page(needs(USERS_READ), "admin") />
+                    <Route path=path!("/dashboard") view=|| remote_page(NAV[0].3, "dashboard") />
+                    <Route path=path!("/orders") view=|| remote_page(NAV[1].3, "orders") />
+                    <Route path=path!("/orders/:id") view=|| remote_page(NAV[1].3, "orders") />
+                    <Route path=path!("/admin") view=|| remote_page(NAV[2].3, "admin") />
                 </FlatRoutes>
             </main>
         </Router>
+    }
+}
+
+/// The header's links to remote routes: label, path, remote and who may open it.
+const NAV: [(&str, &str, &str, RouteAccess); 3] = [
+    ("Dashboard", "/dashboard", "dashboard", signed_in()),
+    ("Orders", "/orders", "orders", needs(ORDERS_READ)),
+    ("Admin", "/admin", "admin", needs(USERS_READ)),
+];
+/// How long after sign-in the shell waits before prefetching the remotes the user may open.
+const IDLE_PREFETCH_AFTER: std::time::Duration = std::time::Duration::from_millis(1_500);
+
+/// Fetches and verifies `remote`'s code ahead of a click, but only when the route's guard would render it now:
+/// a user who may not open the route never receives its code.
+fn prefetch_if_allowed(session: SessionStore, access: RouteAccess, path: &str, remote: &'static str) {
+    let state = session.state().get_untracked();
+    if decide(access, &state, path, None) == GuardDecision::Render {
+        prefetch(remote, state.identity());
+    }
+}
+
+/// A little after each sign-in, prefetches every remote of the header the user may open.
+#[component]
+fn IdlePrefetch() -> impl IntoView {
+    let session = use_session();
+    let state = session.state();
+    Effect::new(move |was_signed_in: Option<bool>| {
+        let signed_in = matches!(state.get(), Session::SignedIn { .. });
+        if signed_in && was_signed_in != Some(true) {
+            set_timeout(
+                move || {
+                    for (_, path, remote, access) in NAV {
+                        prefetch_if_allowed(session, access, path, remote);
+                    }
+                },
+                IDLE_PREFETCH_AFTER,
+            );
+        }
+        signed_in
+    });
+}
+
+/// A header link to a remote's route; hovering or focusing it prefetches the remote if the user may open it.
+#[component]
+fn NavLink(label: &'static str, path: &'static str, remote: &'static str, access: RouteAccess) -> impl IntoView {
+    let session = use_session();
+    let warm = move || prefetch_if_allowed(session, access, path, remote);
+    view! {
+        <A href=path on:mouseenter=move |_| warm() on:focus=move |_| warm()>
+            {label}
+        </A>
     }
 }
 
@@ -161,10 +213,10 @@ fn Header() -> impl IntoView {
             <a class="brand" href="/">"Portico"</a>
             <Show when=in_session>
                 <nav class="shell-nav" aria-label="Main">
-                    <A href="/dashboard">"Dashboard"</A>
-                    <A href="/orders">"Orders"</A>
+                    <NavLink label=NAV[0].0 path=NAV[0].1 remote=NAV[0].2 access=NAV[0].3 />
+                    <NavLink label=NAV[1].0 path=NAV[1].1 remote=NAV[1].2 access=NAV[1].3 />
                     <Show when=may_administer>
-                        <A href="/admin">"Admin"</A>
+                        <NavLink label=NAV[2].0 path=NAV[2].1 remote=NAV[2].2 access=NAV[2].3 />
                     </Show>
                 </nav>
                 <span class="user-name">{move || state.with(|state| state.display_name().unwrap_or_default().to_owned())}</span>

@@ -3,6 +3,7 @@
 
 mod access;
 mod integrity;
+mod loading;
 mod probe;
 mod session;
 

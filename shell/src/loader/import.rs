@@ -12,6 +12,7 @@
 //! the shell. The registry is read once per page, and each remote module is loaded once per page and reused, so a
 //! page never mixes two versions of one remote.
 
+use futures::FutureExt;
 use gloo_net::http::Request;
 use js_error::describe;
 use shared_types::{
@@ -141,13 +142,42 @@ fn check_permissions(remote: &str, required: &[String], identity: &IdentityConte
 }
 
 /// The remote's initialised module, loading registry, manifest and code on first use. The manifest's permissions
-/// are checked against `identity` before any of the remote's code is requested.
-pub async fn load_module(remote: &str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
+/// are checked against `identity` before any of the remote's code is requested. A load already under way (a
+/// prefetch, say) is joined, never started twice.
+pub async fn load_module(remote: &'static str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
     let cached = with_state(|state| state.module(remote));
     if let Some((permissions, module)) = cached {
         check_permissions(remote, &permissions, identity)?;
         return Ok(module);
     }
+    let pending = match with_state(|state| state.loading(remote)) {
+        Some(pending) => pending,
+        None => {
+            let identity = identity.clone();
+            let pending = async move { fetch_and_instantiate(remote, &identity).await }
+                .boxed_local()
+                .shared();
+            with_state(|state| state.start_loading(remote, pending.clone()));
+            pending
+        }
+    };
+    let loaded = pending.await;
+    with_state(|state| state.stop_loading(remote));
+    loaded
+}
+
+/// Starts loading `remote` in the background (hover, focus, idle time after sign-in) so a later mount needs no
+/// network request. Callers ask the route's guard first: a user who may not open the route gets none of its code.
+pub fn prefetch(remote: &'static str, identity: IdentityContext) {
+    if with_state(|state| state.module(remote).is_some() || state.loading(remote).is_some()) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let _ = load_module(remote, &identity).await;
+    });
+}
+
+async fn fetch_and_instantiate(remote: &str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
     let registry = pinned_registry().await?;
     let manifest_url = registry
         .manifest_url(remote)

@@ -20,7 +20,7 @@ use crate::events::emit;
 use crate::pages::NoAccess;
 use crate::session::use_session;
 
-pub use import::LoadError;
+pub use import::{LoadError, prefetch};
 use state::{MountedRemote, with_state};
 
 /// What an outlet shows besides the remote itself.

@@ -1,5 +1,6 @@
 //! The loader's bookkeeping in one owned struct: the registry this page pinned, the remote modules already
-//! initialised on this page, the outlets still on the page, and the remote each has mounted.
+//! initialised on this page and the loads under way, the outlets still on the page, and the remote each has
+//! mounted.
 //!
 //! Plain vectors, not hash maps: a page has a handful of remotes and one or two outlets, and std's hash maps cost
 //! the shell about 1.8 KB of brotli-compressed wasm. No method calls into a remote while the state is borrowed;
@@ -7,10 +8,15 @@
 
 use std::cell::RefCell;
 
+use futures::future::{LocalBoxFuture, Shared};
 use shared_types::Registry;
 use wasm_bindgen::JsValue;
 
 use super::bridge::HostBridge;
+use super::import::LoadError;
+
+/// A load under way, which every caller for the same remote awaits together.
+pub type PendingLoad = Shared<LocalBoxFuture<'static, Result<JsValue, LoadError>>>;
 
 /// A remote's initialised JS module, with the permissions its manifest requires (checked on every mount, since
 /// another user may sign in on the same page).
@@ -32,6 +38,8 @@ pub struct MountedRemote {
 pub struct LoaderState {
     /// `remotes.json` as first read on this page.
     registry: Option<Registry>,
+    /// Loads under way, by remote.
+    loading: Vec<(String, PendingLoad)>,
     /// How many times each remote's code was requested on this page.
     tries: Vec<(String, u32)>,
     /// Only successful loads are kept, so "Retry" starts afresh.
@@ -55,6 +63,24 @@ impl LoaderState {
     /// The registry this page pinned, once read.
     pub fn registry(&self) -> Option<Registry> {
         self.registry.clone()
+    }
+
+    /// The load of `remote` under way, if any.
+    pub fn loading(&self, remote: &str) -> Option<PendingLoad> {
+        self.loading
+            .iter()
+            .find(|(name, _)| name == remote)
+            .map(|(_, pending)| pending.clone())
+    }
+
+    /// Records a load under way.
+    pub fn start_loading(&mut self, remote: &str, pending: PendingLoad) {
+        self.loading.push((remote.to_owned(), pending));
+    }
+
+    /// The load of `remote` finished (either way).
+    pub fn stop_loading(&mut self, remote: &str) {
+        self.loading.retain(|(name, _)| name != remote);
     }
 
     /// Counts a request of `remote`'s code: 0 the first time on this page, then 1, 2, ...

@@ -7,6 +7,7 @@
 pub mod guard;
 pub mod http;
 pub mod origin;
+pub mod remote_load;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

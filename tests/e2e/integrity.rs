@@ -1,10 +1,12 @@
-//! Journeys through fail-closed remote loading: a tampered file or a remote built for another major contract
-//! version is refused with a clear error state, none of its code runs, and the rest of Portico keeps working.
+//! Journeys through fail-closed, resilient remote loading: a tampered file, a remote built for another major
+//! contract version, a server that hangs or a remote that throws while mounting each give a clear error state with
+//! "Retry", none of the refused code runs, and the rest of Portico keeps working.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use e2e::Journey;
+use serde_json::json;
 
 use crate::{ALICE, probe};
 
@@ -84,5 +86,37 @@ async fn a_remote_built_for_another_major_contract_is_refused_naming_both_versio
         "but this shell speaks version 2.",
     ];
     orders_is_refused_while_the_dashboard_works(&journey, &reasons).await?;
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn a_hanging_server_turns_loading_into_an_error_and_retry_mounts_once_it_answers() -> Result<()> {
+    let journey = Journey::start().await?;
+    // Every request for the orders remote's files is held and never answered, like a hung server (from the start,
+    // so the prefetch after sign-in hangs too).
+    let hold = json!({"patterns": [{"urlPattern": "*/remotes/orders/*"}]});
+    journey.cdp("Fetch.enable", hold).await?;
+    journey.open("/dashboard").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.text("You have 3 orders.").await?;
+    journey.link("Orders").await?.click().await?;
+    journey.wait_for_location("/orders").await?;
+    journey.text("took too long to load").await?;
+    journey.cdp("Fetch.disable", json!({})).await?;
+    journey.button("Retry").await?.click().await?;
+    journey.text("Your orders").await?;
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn a_remote_that_throws_while_mounting_fails_alone() -> Result<()> {
+    let journey = Journey::start_with_site(|site| probe::install_failing_mount(site, "orders")).await?;
+    orders_is_refused_while_the_dashboard_works(&journey, &["failed to start"]).await?;
+    journey.link("Orders").await?.click().await?;
+    journey.text("failed to start").await?;
+    ensure!(
+        !journey.exists("//*[normalize-space(.) = 'half-mounted']").await?,
+        "the failed mount left its DOM behind"
+    );
     journey.finish().await
 }

@@ -34,11 +34,29 @@ pub fn install_as_dashboard(site: &Path) -> Result<()> {
     install(site, "dashboard", None)
 }
 
+/// Registers, as remote `remote`, a probe whose `mount` throws, like a remote that panics while mounting.
+pub fn install_failing_mount(site: &Path, remote: &str) -> Result<()> {
+    let js = PROBE_JS.replace(
+        "export function mount(element, host) {",
+        "export function mount(element, host) {\n  element.textContent = 'half-mounted';\n  throw new Error('the probe panicked while mounting');",
+    );
+    install_script(site, remote, &js)
+}
+
 /// Registers the probe as remote `remote` of the site in `site`; its manifest claims the build's contract version,
 /// and its `contract()` answers `contract` (the build's when `None`).
 pub fn install(site: &Path, remote: &str, contract: Option<&str>) -> Result<()> {
     let real_contract = build_contract(site)?;
-    let js = PROBE_JS.replace("CONTRACT", contract.unwrap_or(&real_contract));
+    install_script(
+        site,
+        remote,
+        &PROBE_JS.replace("CONTRACT", contract.unwrap_or(&real_contract)),
+    )
+}
+
+fn install_script(site: &Path, remote: &str, js: &str) -> Result<()> {
+    let real_contract = build_contract(site)?;
+    let js = js.replace("CONTRACT", &real_contract);
     let wasm = b"\0asm\x01\0\0\0";
     let dir = site.join("remotes/probe");
     std::fs::create_dir_all(&dir)?;

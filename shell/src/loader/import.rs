@@ -12,7 +12,12 @@
 //! the shell. The registry is read once per page, and each remote module is loaded once per page and reused, so a
 //! page never mixes two versions of one remote.
 
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+
 use futures::FutureExt;
+use futures::future::{Either, select};
 use gloo_net::http::Request;
 use js_error::describe;
 use shared_types::{
@@ -21,6 +26,7 @@ use shared_types::{
 use wasm_bindgen::prelude::*;
 
 use super::state::{LoadedModule, with_state};
+use crate::remote_load::{LoadRetryPolicy, RemoteLoad};
 
 /// Why a remote could not be loaded or mounted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +40,16 @@ pub enum LoadError {
     /// The manifest requires a permission the user lacks; none of the remote's code was fetched.
     #[error("`{remote}` requires the permission `{permission}`")]
     Permission { remote: String, permission: String },
+    /// A file could not be fetched (network failure or an error status); may pass by itself.
+    #[error("`{remote}` could not be fetched: {reason}")]
+    Unreachable {
+        remote: String,
+        stage: LoadStage,
+        reason: String,
+    },
+    /// A stage took longer than its timeout.
+    #[error("`{remote}` took too long to load (stage: {stage:?})")]
+    Timeout { remote: String, stage: LoadStage },
     /// A file did not match its manifest's digest, or could not be fetched to check it; none of its bytes ran.
     #[error("`{remote}` failed its integrity check: {reason}")]
     Integrity { remote: String, reason: String },
@@ -59,6 +75,7 @@ impl LoadError {
             LoadError::Registry(_) => LoadStage::Registry,
             LoadError::Manifest { .. } => LoadStage::Manifest,
             LoadError::Permission { .. } => LoadStage::Permission,
+            LoadError::Unreachable { stage, .. } | LoadError::Timeout { stage, .. } => *stage,
             LoadError::Integrity { .. } => LoadStage::Integrity,
             LoadError::Contract { .. } => LoadStage::Contract,
             LoadError::Code { .. } => LoadStage::Code,
@@ -73,8 +90,8 @@ function integrityError(url) {
     error.name = "IntegrityError";
     return error;
 }
-export async function importRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
-    await new Promise((verified, refused) => {
+export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
+    const script = new Promise((verified, refused) => {
         const link = document.createElement("link");
         link.rel = "modulepreload";
         link.href = jsUrl;
@@ -84,15 +101,16 @@ export async function importRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
         link.onerror = () => { link.remove(); refused(integrityError(jsUrl)); };
         document.head.appendChild(link);
     });
+    const wasm = fetch(wasmUrl, { integrity: wasmIntegrity }).catch(() => { throw integrityError(wasmUrl); });
+    return Promise.all([script, wasm]).then(([, response]) => response);
+}
+export async function instantiateRemote(jsUrl, wasmResponse) {
     const module = await import(jsUrl);
-    let wasm;
-    try {
-        wasm = await fetch(wasmUrl, { integrity: wasmIntegrity });
-    } catch (_) {
-        throw integrityError(wasmUrl);
-    }
-    await module.default({ module_or_path: wasm });
+    await module.default({ module_or_path: wasmResponse });
     return module;
+}
+export function sleep(ms) {
+    return new Promise((done) => setTimeout(done, ms));
 }
 export function remoteContract(module) {
     return typeof module.contract === "function" ? String(module.contract()) : "";
@@ -112,13 +130,17 @@ export function notifyRemote(handle, event) {
 }
 "#)]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = importRemote)]
-    async fn import_remote(
+    #[wasm_bindgen(catch, js_name = verifyRemote)]
+    async fn verify_remote(
         js_url: &str,
         js_integrity: &str,
         wasm_url: &str,
         wasm_integrity: &str,
     ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = instantiateRemote)]
+    async fn instantiate_remote(js_url: &str, wasm_response: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = sleep)]
+    async fn sleep(ms: u32);
     #[wasm_bindgen(catch, js_name = remoteContract)]
     fn remote_contract(module: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = mountRemote)]
@@ -141,10 +163,22 @@ fn check_permissions(remote: &str, required: &[String], identity: &IdentityConte
     }
 }
 
+/// Reports loading progress to the outlet that started the load.
+pub type StageListener = Rc<dyn Fn(RemoteLoad)>;
+
+/// How long each stage may take before the load fails with [`LoadError::Timeout`].
+const FETCH_TIMEOUT_MS: u32 = 8_000;
+const VERIFY_TIMEOUT_MS: u32 = 15_000;
+const INSTANTIATE_TIMEOUT_MS: u32 = 8_000;
+
 /// The remote's initialised module, loading registry, manifest and code on first use. The manifest's permissions
 /// are checked against `identity` before any of the remote's code is requested. A load already under way (a
-/// prefetch, say) is joined, never started twice.
-pub async fn load_module(remote: &'static str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
+/// prefetch, say) is joined, never started twice. Network failures are retried a few times with backoff.
+pub async fn load_module(
+    remote: &'static str,
+    identity: &IdentityContext,
+    on_stage: StageListener,
+) -> Result<JsValue, LoadError> {
     let cached = with_state(|state| state.module(remote));
     if let Some((permissions, module)) = cached {
         check_permissions(remote, &permissions, identity)?;
@@ -154,7 +188,7 @@ pub async fn load_module(remote: &'static str, identity: &IdentityContext) -> Re
         Some(pending) => pending,
         None => {
             let identity = identity.clone();
-            let pending = async move { fetch_and_instantiate(remote, &identity).await }
+            let pending = async move { load_with_retries(remote, &identity, &on_stage).await }
                 .boxed_local()
                 .shared();
             with_state(|state| state.start_loading(remote, pending.clone()));
@@ -173,22 +207,74 @@ pub fn prefetch(remote: &'static str, identity: IdentityContext) {
         return;
     }
     leptos::task::spawn_local(async move {
-        let _ = load_module(remote, &identity).await;
+        let _ = load_module(remote, &identity, Rc::new(|_| {})).await;
     });
 }
 
-async fn fetch_and_instantiate(remote: &str, identity: &IdentityContext) -> Result<JsValue, LoadError> {
-    let registry = pinned_registry().await?;
+async fn load_with_retries(
+    remote: &str,
+    identity: &IdentityContext,
+    on_stage: &StageListener,
+) -> Result<JsValue, LoadError> {
+    let policy = LoadRetryPolicy::default();
+    let mut retries = 0;
+    loop {
+        match fetch_and_instantiate(remote, identity, on_stage).await {
+            Err(error) => {
+                let network = matches!(error, LoadError::Unreachable { .. });
+                match policy.automatic_retry_delay(error.stage(), network, retries) {
+                    Some(delay_ms) => {
+                        retries += 1;
+                        sleep(delay_ms).await;
+                    }
+                    None => return Err(error),
+                }
+            }
+            loaded => return loaded,
+        }
+    }
+}
+
+/// `future`'s output, or [`LoadError::Timeout`] for `stage` after `ms` milliseconds.
+async fn within<T>(
+    remote: &str,
+    stage: LoadStage,
+    ms: u32,
+    future: impl Future<Output = Result<T, LoadError>>,
+) -> Result<T, LoadError> {
+    match select(pin!(future), pin!(sleep(ms))).await {
+        Either::Left((outcome, _)) => outcome,
+        Either::Right(_) => Err(LoadError::Timeout {
+            remote: remote.to_owned(),
+            stage,
+        }),
+    }
+}
+
+async fn fetch_and_instantiate(
+    remote: &str,
+    identity: &IdentityContext,
+    on_stage: &StageListener,
+) -> Result<JsValue, LoadError> {
+    on_stage(RemoteLoad::Fetching);
+    let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
     let manifest_url = registry
         .manifest_url(remote)
         .map_err(|error| LoadError::Registry(error.to_string()))?
         .to_owned();
-    let manifest_error = |reason: String| LoadError::Manifest {
+    let unreachable = |reason: String| LoadError::Unreachable {
         remote: remote.to_owned(),
+        stage: LoadStage::Manifest,
         reason,
     };
-    let manifest_text = fetch_text(&manifest_url).await.map_err(manifest_error)?;
-    let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| manifest_error(error.to_string()))?;
+    let manifest_text = within(remote, LoadStage::Manifest, FETCH_TIMEOUT_MS, async {
+        fetch_text(&manifest_url).await.map_err(unreachable)
+    })
+    .await?;
+    let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| LoadError::Manifest {
+        remote: remote.to_owned(),
+        reason: error.to_string(),
+    })?;
     check_permissions(remote, &manifest.permissions, identity)?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
@@ -197,21 +283,26 @@ async fn fetch_and_instantiate(remote: &str, identity: &IdentityContext) -> Resu
         0 => String::new(),
         attempt => format!("?attempt={attempt}"),
     };
-    let module = import_remote(
-        &format!("{js_url}{retry_suffix}"),
-        &manifest.entry_js_integrity,
-        &format!("{wasm_url}{retry_suffix}"),
-        &manifest.entry_wasm_integrity,
-    )
-    .await
-    .map_err(|error| {
-        let reason = describe(&error);
-        let remote = remote.to_owned();
-        match error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.name())) {
-            Some(name) if name == "IntegrityError" => LoadError::Integrity { remote, reason },
-            _ => LoadError::Code { remote, reason },
-        }
-    })?;
+    let (js_url, wasm_url) = (format!("{js_url}{retry_suffix}"), format!("{wasm_url}{retry_suffix}"));
+    on_stage(RemoteLoad::Verifying);
+    let wasm_response = within(remote, LoadStage::Integrity, VERIFY_TIMEOUT_MS, async {
+        verify_remote(
+            &js_url,
+            &manifest.entry_js_integrity,
+            &wasm_url,
+            &manifest.entry_wasm_integrity,
+        )
+        .await
+        .map_err(|error| code_error(remote, &error))
+    })
+    .await?;
+    on_stage(RemoteLoad::Instantiating);
+    let module = within(remote, LoadStage::Code, INSTANTIATE_TIMEOUT_MS, async {
+        instantiate_remote(&js_url, &wasm_response)
+            .await
+            .map_err(|error| code_error(remote, &error))
+    })
+    .await?;
     check_contract(remote, &module)?;
     with_state(|state| {
         state.remember_module(LoadedModule {
@@ -223,13 +314,29 @@ async fn fetch_and_instantiate(remote: &str, identity: &IdentityContext) -> Resu
     Ok(module)
 }
 
+/// An integrity failure when the snippet says so, else a code failure.
+fn code_error(remote: &str, error: &JsValue) -> LoadError {
+    let reason = describe(error);
+    let remote = remote.to_owned();
+    match error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.name())) {
+        Some(name) if name == "IntegrityError" => LoadError::Integrity { remote, reason },
+        _ => LoadError::Code { remote, reason },
+    }
+}
+
 /// `remotes.json`, read once per page and kept: a page resolves every remote through the same registry.
-async fn pinned_registry() -> Result<Registry, LoadError> {
+async fn pinned_registry(remote: &str) -> Result<Registry, LoadError> {
     if let Some(registry) = with_state(|state| state.registry()) {
         return Ok(registry);
     }
-    let registry = Registry::parse(&fetch_text(REGISTRY_URL).await.map_err(LoadError::Registry)?)
-        .map_err(|error| LoadError::Registry(error.to_string()))?;
+    let text = fetch_text(REGISTRY_URL)
+        .await
+        .map_err(|reason| LoadError::Unreachable {
+            remote: remote.to_owned(),
+            stage: LoadStage::Registry,
+            reason,
+        })?;
+    let registry = Registry::parse(&text).map_err(|error| LoadError::Registry(error.to_string()))?;
     with_state(|state| state.pin_registry(registry.clone()));
     Ok(registry)
 }

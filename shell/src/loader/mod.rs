@@ -14,24 +14,17 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use shared_types::AuthEvent;
+use std::rc::Rc;
+
+use shared_types::{AuthEvent, LoadStage};
 
 use crate::events::emit;
 use crate::pages::NoAccess;
+use crate::remote_load::RemoteLoad;
 use crate::session::use_session;
 
 pub use import::{LoadError, prefetch};
 use state::{MountedRemote, with_state};
-
-/// What an outlet shows besides the remote itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum LoadStatus {
-    Loading,
-    Mounted,
-    /// The manifest requires a permission the user lacks; no code was fetched.
-    Denied,
-    Failed(String),
-}
 
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
 pub fn notify_remotes(event: &str) {
@@ -45,7 +38,7 @@ pub fn notify_remotes(event: &str) {
 pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     let outlet = with_state(|state| state.open_outlet());
     let container = NodeRef::<Div>::new();
-    let status = RwSignal::new(LoadStatus::Loading);
+    let status = RwSignal::new(RemoteLoad::Discovered);
     let attempt = RwSignal::new(0_u32);
     let session = use_session();
     let location = use_location();
@@ -59,15 +52,21 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         };
         let navigate = navigate.clone();
         let identity = session.identity_untracked();
+        let on_stage: import::StageListener = Rc::new(move |stage| {
+            status.try_set(stage);
+        });
         leptos::task::spawn_local(async move {
-            let module = match import::load_module(name, &identity).await {
+            let module = match import::load_module(name, &identity, on_stage).await {
                 Ok(module) => module,
-                Err(LoadError::Permission { permission, .. }) => {
+                Err(LoadError::Permission { remote, permission }) => {
                     emit(AuthEvent::AccessDenied {
                         route: untrack(path_and_query),
-                        permission,
+                        permission: permission.clone(),
                     });
-                    status.try_set(LoadStatus::Denied);
+                    status.try_set(RemoteLoad::Failed {
+                        stage: LoadStage::Permission,
+                        error: LoadError::Permission { remote, permission }.to_string(),
+                    });
                     return;
                 }
                 Err(error) => {
@@ -96,9 +95,15 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                             },
                         )
                     });
-                    status.try_set(LoadStatus::Mounted);
+                    status.try_set(RemoteLoad::Mounted);
                 }
-                Err(error) => failed(name, &error, status),
+                Err(error) => {
+                    // A remote that threw or trapped while mounting leaves nothing behind, and the next try
+                    // loads a fresh instance of it.
+                    element.set_inner_html("");
+                    with_state(|state| state.forget_module(name));
+                    failed(name, &error, status);
+                }
             }
         });
     });
@@ -117,17 +122,18 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     });
 
     let retry = move |_| {
-        status.set(LoadStatus::Loading);
+        status.set(RemoteLoad::Discovered);
         attempt.update(|count| *count += 1);
     };
 
     view! {
         <div class="remote-outlet">
             {move || match status.get() {
-                LoadStatus::Loading => view! { <p class="remote-loading" role="status">"Loading…"</p> }.into_any(),
-                LoadStatus::Mounted => ().into_any(),
-                LoadStatus::Denied => view! { <NoAccess /> }.into_any(),
-                LoadStatus::Failed(reason) => view! {
+                loading if loading.is_loading() => {
+                    view! { <p class="remote-loading" role="status">"Loading…"</p> }.into_any()
+                }
+                RemoteLoad::Failed { stage: LoadStage::Permission, .. } => view! { <NoAccess /> }.into_any(),
+                RemoteLoad::Failed { error: reason, .. } => view! {
                     <div class="remote-error" role="alert">
                         <p>"This part of Portico could not be loaded."</p>
                         <p class="remote-error-detail">{reason}</p>
@@ -135,16 +141,20 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     </div>
                 }
                 .into_any(),
+                _ => ().into_any(),
             }}
             <div class="remote-root" data-remote=name node_ref=container></div>
         </div>
     }
 }
 
-fn failed(remote: &str, error: &LoadError, status: RwSignal<LoadStatus>) {
+fn failed(remote: &str, error: &LoadError, status: RwSignal<RemoteLoad>) {
     emit(AuthEvent::RemoteLoadFailed {
         remote: remote.to_owned(),
         stage: error.stage(),
     });
-    status.try_set(LoadStatus::Failed(error.to_string()));
+    status.try_set(RemoteLoad::Failed {
+        stage: error.stage(),
+        error: error.to_string(),
+    });
 }

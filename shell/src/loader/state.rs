@@ -110,6 +110,11 @@ impl LoaderState {
             .map(|loaded| (loaded.permissions.clone(), loaded.module.clone()))
     }
 
+    /// Drops a module that failed at mount, so the next try loads a fresh instance.
+    pub fn forget_module(&mut self, remote: &str) {
+        self.modules.retain(|known| known.remote != remote);
+    }
+
     /// Remembers a successfully initialised module.
     pub fn remember_module(&mut self, loaded: LoadedModule) {
         self.modules.retain(|known| known.remote != loaded.remote);

@@ -120,3 +120,30 @@ async fn a_remote_that_throws_while_mounting_fails_alone() -> Result<()> {
     );
     journey.finish().await
 }
+
+/// The entry's digest covers a remote's whole JS only if the entry imports nothing else, so remote builds must not
+/// ship wasm-bindgen snippets (the build refuses them); this checks the built product says the same.
+#[test]
+fn remote_entries_import_no_other_script() -> Result<()> {
+    let remotes = e2e::dist_dir().join("remotes");
+    let mut checked = 0;
+    for remote in std::fs::read_dir(&remotes)? {
+        let dir = remote?.path();
+        ensure!(!dir.join("snippets").exists(), "{} ships snippets", dir.display());
+        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("remote.json"))?)?;
+        let entry = dir.join(manifest["entry_js"].as_str().context("no entry_js")?);
+        let script = std::fs::read_to_string(&entry)?;
+        let imports: Vec<&str> = script
+            .lines()
+            .filter(|line| line.trim_start().starts_with("import ") || line.contains("import("))
+            .collect();
+        ensure!(
+            imports.is_empty(),
+            "{} imports other scripts: {imports:?}",
+            entry.display()
+        );
+        checked += 1;
+    }
+    ensure!(checked >= 4, "only {checked} remotes in {}", remotes.display());
+    Ok(())
+}

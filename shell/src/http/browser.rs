@@ -7,8 +7,9 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use gloo_net::http::{Method, RequestBuilder};
+use js_error::describe;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 use super::interceptor::Interceptor;
 use super::wire::{CSRF_HEADER, Transport, WireError, WireRequest, WireResponse};
@@ -90,40 +91,56 @@ impl Transport for BrowserTransport {
 }
 
 async fn send_and_read(request: WireRequest<'_>, signal: &web_sys::AbortSignal) -> Result<WireResponse, String> {
-    let method = Method::from_bytes(request.method.as_bytes()).map_err(|error| error.to_string())?;
-    let mut builder = RequestBuilder::new(request.path)
-        .method(method)
-        .abort_signal(Some(signal));
+    let headers = web_sys::Headers::new().map_err(|error| describe(&error))?;
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|error| describe(&error));
     if request.csrf {
-        builder = builder.header(CSRF_HEADER.0, CSRF_HEADER.1);
+        set(CSRF_HEADER.0, CSRF_HEADER.1)?;
     }
     let origin = page_origin();
     if let Some(token) = request
         .bearer
         .filter(|_| may_carry_token(request.path, &origin, &origin))
     {
-        builder = builder.header("Authorization", &format!("Bearer {token}"));
+        set("Authorization", &format!("Bearer {token}"))?;
     }
-    let sent = match request.body {
-        Some(body) => {
-            builder
-                .header("Content-Type", "application/json")
-                .body(body.to_owned())
-                .map_err(|error| error.to_string())?
-                .send()
-                .await
-        }
-        None => builder.send().await,
-    };
-    let response = sent.map_err(|error| error.to_string())?;
+    if request.body.is_some() {
+        set("Content-Type", "application/json")?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method);
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    if let Some(body) = request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if request.csrf {
+        // The cookie endpoints rotate the refresh cookie: a page that unloads mid-refresh must not lose the
+        // answer, or the browser would keep a rotated cookie. `keepalive` lets the browser finish the request and
+        // store its cookie after the page is gone (web-sys has no setter for it).
+        let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let fetched = web_sys::Request::new_with_str_and_init(request.path, &init)
+        .map(|prepared| window.fetch_with_request(&prepared))
+        .map_err(|error| describe(&error))?;
+    let response: web_sys::Response = JsFuture::from(fetched)
+        .await
+        .and_then(|response| response.dyn_into())
+        .map_err(|error| describe(&error))?;
     let retry_after_secs = response
         .headers()
         .get("retry-after")
+        .ok()
+        .flatten()
         .and_then(|value| value.trim().parse().ok());
-    let status = response.status();
-    let body = response.text().await.map_err(|error| error.to_string())?;
+    let text = response.text().map_err(|error| describe(&error))?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(|error| describe(&error))?
+        .as_string()
+        .unwrap_or_default();
     Ok(WireResponse {
-        status,
+        status: response.status(),
         body,
         retry_after_secs,
     })

@@ -186,7 +186,12 @@ async fn two_tabs_reloading_together_near_expiry_stay_signed_in_without_reuse() 
         journey
             .script("setTimeout(() => location.reload(), 0); return 1;")
             .await?;
-        journey.text("You have 3 orders.").await?;
+        let signed_in = journey.text("You have 3 orders.").await;
+        ensure!(
+            signed_in.is_ok(),
+            "round {round}: {signed_in:?}; the server counted {:?}",
+            journey.auth_counts()
+        );
         journey.browser.switch_to_window(second.clone()).await?;
         journey.text("Your orders").await?;
         ensure!(

@@ -18,18 +18,41 @@ use crate::origin::may_carry_token;
 /// The Web Lock every tab of this origin takes around a refresh.
 const REFRESH_LOCK: &str = "portico-refresh";
 
+/// The longest a tab waits for another tab's refresh before refreshing anyway. A tab that holds the lock releases it
+/// as soon as its refresh ends, but a frozen or heavily throttled background tab may not run the code that does;
+/// the server's grace window covers the rare overlap this allows.
+const LOCK_PATIENCE_MS: u32 = 5_000;
+
 #[wasm_bindgen(inline_js = r#"
-export function acquireLock(name) {
+export function acquireLock(name, patienceMs) {
     const locks = globalThis.navigator && navigator.locks;
     if (!locks) return Promise.resolve(null);
     return new Promise((granted) => {
-        locks.request(name, () => new Promise((release) => granted(release))).catch(() => granted(null));
+        let settled = false;
+        const controller = new AbortController();
+        const timer = setTimeout(() => {
+            if (settled) return;
+            settled = true;
+            controller.abort();
+            granted(null);
+        }, patienceMs);
+        locks.request(name, { signal: controller.signal }, () => {
+            if (settled) return undefined;
+            settled = true;
+            clearTimeout(timer);
+            return new Promise((release) => granted(release));
+        }).catch(() => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            granted(null);
+        });
     });
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = acquireLock)]
-    async fn acquire_lock(name: &str) -> JsValue;
+    async fn acquire_lock(name: &str, patience_ms: u32) -> JsValue;
 }
 
 thread_local! {
@@ -81,7 +104,7 @@ impl Transport for BrowserTransport {
     }
 
     async fn lock_refreshes(&self) -> WebLock {
-        let release = acquire_lock(REFRESH_LOCK).await;
+        let release = acquire_lock(REFRESH_LOCK, LOCK_PATIENCE_MS).await;
         WebLock(release.dyn_into::<js_sys::Function>().ok())
     }
 

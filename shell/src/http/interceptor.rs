@@ -200,14 +200,11 @@ impl<T: Transport> Interceptor<T> {
     pub async fn check_session(&self) -> Result<bool, HttpError> {
         let response = self
             .transport
-            .send(WireRequest {
-                method: "GET",
-                path: "/api/auth/session",
-                body: None,
-                bearer: None,
-                csrf: true,
-                timeout_ms: AUTH_TIMEOUT_MS,
-            })
+            .send(WireRequest::cookie_endpoint(
+                "GET",
+                "/api/auth/session",
+                AUTH_TIMEOUT_MS,
+            ))
             .await?;
         match response.status {
             200 => Ok(true),
@@ -225,14 +222,7 @@ impl<T: Transport> Interceptor<T> {
         self.forget();
         let response = self
             .transport
-            .send(WireRequest {
-                method: "POST",
-                path: "/api/auth/logout",
-                body: None,
-                bearer: None,
-                csrf: true,
-                timeout_ms,
-            })
+            .send(WireRequest::cookie_endpoint("POST", "/api/auth/logout", timeout_ms))
             .await?;
         match response.status {
             200..=299 | 401 => Ok(()),
@@ -317,14 +307,11 @@ impl<T: Transport> Interceptor<T> {
     async fn request_token(&self) -> Result<SessionGrant, HttpError> {
         let response = self
             .transport
-            .send(WireRequest {
-                method: "POST",
-                path: "/api/auth/refresh",
-                body: None,
-                bearer: None,
-                csrf: true,
-                timeout_ms: AUTH_TIMEOUT_MS,
-            })
+            .send(WireRequest::cookie_endpoint(
+                "POST",
+                "/api/auth/refresh",
+                AUTH_TIMEOUT_MS,
+            ))
             .await?;
         if response.status == 401 {
             self.forget();

@@ -23,6 +23,20 @@ pub struct WireRequest<'a> {
     pub timeout_ms: u32,
 }
 
+impl<'a> WireRequest<'a> {
+    /// A call to one of the cookie endpoints under `/api/auth`: no body, no token, the CSRF header.
+    pub fn cookie_endpoint(method: &'a str, path: &'a str, timeout_ms: u32) -> Self {
+        Self {
+            method,
+            path,
+            body: None,
+            bearer: None,
+            csrf: true,
+            timeout_ms,
+        }
+    }
+}
+
 /// An HTTP answer with its body read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireResponse {

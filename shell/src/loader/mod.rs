@@ -58,14 +58,16 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let module = match import::load_module(name, &identity, on_stage).await {
                 Ok(module) => module,
-                Err(LoadError::Permission { remote, permission }) => {
-                    emit(AuthEvent::AccessDenied {
-                        route: untrack(path_and_query),
-                        permission: permission.clone(),
-                    });
+                Err(error @ LoadError::Permission { .. }) => {
+                    if let LoadError::Permission { permission, .. } = &error {
+                        emit(AuthEvent::AccessDenied {
+                            route: untrack(path_and_query),
+                            permission: permission.clone(),
+                        });
+                    }
                     status.try_set(RemoteLoad::Failed {
-                        stage: LoadStage::Permission,
-                        error: LoadError::Permission { remote, permission }.to_string(),
+                        stage: error.stage(),
+                        error: error.to_string(),
                     });
                     return;
                 }

@@ -12,7 +12,7 @@ use shared_types::AuthEvent;
 
 use crate::events::emit;
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
-use crate::loader::{RemoteOutlet, prefetch};
+use crate::loader::{RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
             <IdlePrefetch />
             <Header />
             <main id="main" class="shell-main">
-                <FlatRoutes fallback=NotFound>
+                <FlatRoutes fallback=RegisteredRemotePage>
                     <Route path=path!("/") view=RootRedirect />
                     <Route path=path!("/login") view=SignInPage />
                     <Route path=path!("/dashboard") view=|| remote_page(NAV[0].3, "dashboard") />
@@ -134,6 +134,30 @@ fn remote_page(access: RouteAccess, remote: &'static str) -> impl IntoView {
         <Guarded access=access>
             <RemoteOutlet name=remote />
         </Guarded>
+    }
+}
+
+/// Any path without a route of the shell's own: the registered remote whose manifest claims it (behind the same
+/// sign-in guard; the loader checks the manifest's permissions), or "Page not found".
+#[component]
+fn RegisteredRemotePage() -> impl IntoView {
+    let location = use_location();
+    let found = LocalResource::new(move || {
+        let path = location.pathname.get();
+        async move { remote_serving(&path).await }
+    });
+    move || match found.get() {
+        None => view! { <Skeleton /> }.into_any(),
+        Some(Ok(Some(remote))) => remote_page(signed_in(), remote).into_any(),
+        Some(Ok(None)) => view! { <NotFound /> }.into_any(),
+        Some(Err(error)) => view! {
+            <div class="remote-error" role="alert">
+                <p>"This part of Portico could not be loaded."</p>
+                <p class="remote-error-detail">{error.to_string()}</p>
+                <button type="button" on:click=move |_| found.refetch()>"Retry"</button>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -62,6 +62,24 @@ async fn a_tampered_orders_wasm_is_refused_and_the_dashboard_still_works() -> Re
 }
 
 #[tokio::test]
+async fn a_tampered_orders_stylesheet_is_refused_like_its_code() -> Result<()> {
+    let journey = Journey::start_with_site(|site| {
+        let css = orders_entry(site, "entry_css")?;
+        let original = std::fs::read_to_string(&css)?;
+        let tampered = format!("{original}\n@scope (header) {{ * {{ display: none }} }}\n");
+        replace_every_variant(&css, tampered.as_bytes())
+    })
+    .await?;
+    orders_is_refused_while_the_dashboard_works(&journey, &["failed its integrity check"]).await?;
+    let sheets = journey.script("return document.adoptedStyleSheets.length;").await?;
+    ensure!(
+        sheets == json!(1),
+        "only the dashboard's stylesheet should be adopted, found {sheets}"
+    );
+    journey.finish().await
+}
+
+#[tokio::test]
 async fn a_tampered_orders_script_is_refused_before_any_of_it_runs() -> Result<()> {
     let journey = Journey::start_with_site(|site| {
         let js = orders_entry(site, "entry_js")?;

@@ -6,6 +6,8 @@ mod integrity;
 mod loading;
 mod probe;
 mod session;
+mod styles;
+mod unmount;
 
 use anyhow::Result;
 use e2e::Journey;

@@ -32,6 +32,13 @@ pub struct RemoteManifest {
     pub entry_wasm: String,
     /// SRI digest of the wasm module, `sha384-<base64>`.
     pub entry_wasm_integrity: String,
+    /// Content-hashed file name of the remote's stylesheet, relative to the manifest, when it ships one. The build
+    /// scopes every rule in it to the remote's mount point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_css: Option<String>,
+    /// SRI digest of the stylesheet, `sha384-<base64>`; present exactly when `entry_css` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_css_integrity: Option<String>,
     /// Route patterns the remote serves, e.g. `/orders/:id`.
     pub routes: Vec<String>,
     /// Permissions a user needs for the remote to be useful.
@@ -66,6 +73,9 @@ pub enum ManifestError {
     /// An entry is not a plain file name with the expected extension.
     #[error("`{file}` is not a plain `{extension}` file name next to the manifest")]
     InvalidEntry { file: String, extension: &'static str },
+    /// A stylesheet digest is given but no stylesheet.
+    #[error("`entry_css_integrity` is given without `entry_css`")]
+    StrayIntegrity,
     /// A route does not start with `/`.
     #[error("route `{0}` is not an absolute in-app path")]
     InvalidRoute(String),
@@ -105,6 +115,15 @@ impl RemoteManifest {
         check_entry(&self.entry_wasm, ".wasm")?;
         check_integrity(&self.entry_js, &self.entry_js_integrity)?;
         check_integrity(&self.entry_wasm, &self.entry_wasm_integrity)?;
+        match (&self.entry_css, &self.entry_css_integrity) {
+            (None, None) => {}
+            (Some(css), Some(digest)) => {
+                check_entry(css, ".css")?;
+                check_integrity(css, digest)?;
+            }
+            (Some(css), None) => return Err(ManifestError::InvalidIntegrity { file: css.clone() }),
+            (None, Some(_)) => return Err(ManifestError::StrayIntegrity),
+        }
         if let Some(route) = self
             .routes
             .iter()
@@ -117,15 +136,53 @@ impl RemoteManifest {
 
     /// Root-relative URLs of the JS glue and the wasm module, given the manifest's own root-relative URL.
     pub fn entry_urls(&self, manifest_url: &str) -> (String, String) {
-        let directory = match manifest_url.rfind('/') {
-            Some(slash) => &manifest_url[..=slash],
-            None => "/",
-        };
         (
-            format!("{directory}{}", self.entry_js),
-            format!("{directory}{}", self.entry_wasm),
+            next_to(manifest_url, &self.entry_js),
+            next_to(manifest_url, &self.entry_wasm),
         )
     }
+
+    /// Root-relative URL and digest of the stylesheet, when the remote ships one.
+    pub fn stylesheet(&self, manifest_url: &str) -> Option<(String, &str)> {
+        let file = self.entry_css.as_deref()?;
+        let digest = self.entry_css_integrity.as_deref()?;
+        Some((next_to(manifest_url, file), digest))
+    }
+
+    /// Whether one of the remote's route patterns matches `path` (a path without query).
+    pub fn serves(&self, path: &str) -> bool {
+        self.routes.iter().any(|pattern| route_matches(pattern, path))
+    }
+}
+
+/// `file` in the directory of `manifest_url`.
+fn next_to(manifest_url: &str, file: &str) -> String {
+    let directory = match manifest_url.rfind('/') {
+        Some(slash) => &manifest_url[..=slash],
+        None => "/",
+    };
+    format!("{directory}{file}")
+}
+
+/// Whether a route pattern such as `/orders/:id` matches `path`: the same number of segments, literal segments
+/// equal, and each `:param` segment non-empty. A trailing slash on the path is ignored.
+pub fn route_matches(pattern: &str, path: &str) -> bool {
+    let segments = |text: &str| -> Vec<String> {
+        text.trim_end_matches('/')
+            .split('/')
+            .skip(1)
+            .map(str::to_owned)
+            .collect()
+    };
+    let (pattern, path) = (segments(pattern), segments(path));
+    pattern.len() == path.len()
+        && pattern.iter().zip(&path).all(|(expected, found)| {
+            if expected.starts_with(':') {
+                !found.is_empty()
+            } else {
+                expected == found
+            }
+        })
 }
 
 /// Whether `name` is a non-empty run of lowercase ASCII letters, digits and `-`.
@@ -189,6 +246,8 @@ mod tests {
             entry_js_integrity: digest('j'),
             entry_wasm: "remote_orders_bg-4567ef01.wasm".into(),
             entry_wasm_integrity: digest('w'),
+            entry_css: None,
+            entry_css_integrity: None,
             routes: vec!["/orders".into(), "/orders/:id".into()],
             permissions: vec!["orders:read".into()],
         }
@@ -299,6 +358,51 @@ mod tests {
             RemoteManifest::parse(&huge, "orders"),
             Err(ManifestError::TooLarge(huge.len()))
         );
+    }
+
+    #[test]
+    fn a_stylesheet_needs_a_plain_css_name_and_its_own_digest() {
+        fn with_css(css: Option<&str>, digest: Option<String>) -> impl FnOnce(&mut RemoteManifest) {
+            let css = css.map(str::to_owned);
+            move |m: &mut RemoteManifest| {
+                m.entry_css = css;
+                m.entry_css_integrity = digest;
+            }
+        }
+        check(with_css(Some("style-0123abcd.css"), Some(digest('c'))), Ok(()));
+        check(
+            with_css(Some("style-0123abcd.css"), None),
+            Err(ManifestError::InvalidIntegrity {
+                file: "style-0123abcd.css".into(),
+            }),
+        );
+        check(with_css(None, Some(digest('c'))), Err(ManifestError::StrayIntegrity));
+        check(
+            with_css(Some("../shell.css"), Some(digest('c'))),
+            Err(ManifestError::InvalidEntry {
+                file: "../shell.css".into(),
+                extension: ".css",
+            }),
+        );
+        let mut styled = manifest();
+        with_css(Some("style-0123abcd.css"), Some(digest('c')))(&mut styled);
+        let (url, integrity) = styled.stylesheet("/remotes/orders/remote.json").unwrap();
+        assert_eq!(url, "/remotes/orders/style-0123abcd.css");
+        assert_eq!(integrity, digest('c'));
+        assert_eq!(manifest().stylesheet("/remotes/orders/remote.json"), None);
+    }
+
+    #[test]
+    fn route_patterns_match_whole_segments() {
+        let orders = manifest();
+        assert!(orders.serves("/orders"));
+        assert!(orders.serves("/orders/"));
+        assert!(orders.serves("/orders/42"));
+        assert!(!orders.serves("/orders/42/edit"));
+        assert!(!orders.serves("/ordersx"));
+        assert!(!orders.serves("/"));
+        assert!(route_matches("/billing", "/billing"));
+        assert!(!route_matches("/billing/:id", "/billing//"));
     }
 
     #[test]

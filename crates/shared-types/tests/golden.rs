@@ -144,6 +144,8 @@ fn manifest_and_registry_keep_their_wire_format() {
             entry_js_integrity: format!("sha384-{}", "J".repeat(64)),
             entry_wasm: "remote_orders_bg-0123456789abcdef.wasm".into(),
             entry_wasm_integrity: format!("sha384-{}", "W".repeat(64)),
+            entry_css: Some("style-0123456789abcdef.css".into()),
+            entry_css_integrity: Some(format!("sha384-{}", "C".repeat(64))),
             routes: vec!["/orders".into(), "/orders/:id".into()],
             permissions: vec!["orders:read".into()],
         },

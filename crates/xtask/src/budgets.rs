@@ -44,13 +44,15 @@ pub fn load(path: &Path) -> Result<Budgets> {
     toml::from_str(&text).with_context(|| format!("{} is not a valid budgets file", path.display()))
 }
 
-/// Raw and brotli sizes of the files a remote's manifest names.
+/// Raw and brotli sizes of the files a remote's manifest names (its stylesheet included).
 pub fn remote_size(dist: &Path, name: &str) -> Result<(usize, usize)> {
     let dir = dist.join("remotes").join(name);
     let manifest_text = std::fs::read_to_string(dir.join("remote.json"))
         .with_context(|| format!("remote `{name}` has no remote.json in {}", dir.display()))?;
     let manifest = RemoteManifest::parse(&manifest_text, name)?;
-    sizes(&[dir.join(&manifest.entry_js), dir.join(&manifest.entry_wasm)])
+    let mut files = vec![dir.join(&manifest.entry_js), dir.join(&manifest.entry_wasm)];
+    files.extend(manifest.entry_css.as_ref().map(|css| dir.join(css)));
+    sizes(&files)
 }
 
 /// Raw and brotli sizes of the `/login` first view.

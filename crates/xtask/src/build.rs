@@ -14,11 +14,11 @@ use anyhow::{Context, Result, bail, ensure};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256, Sha384};
-use shared_types::manifest::MANIFEST_FILE;
+
+use crate::remote_css;
+use shared_types::manifest::{MANIFEST_FILE, is_valid_remote_name};
 use shared_types::{CONTRACT_VERSION, REGISTRY_URL, Registry, RemoteManifest};
 
-/// Every remote in the workspace, by name (crate `remote-<name>` in `remotes/<name>/`).
-pub const REMOTES: [&str; 4] = ["auth", "dashboard", "orders", "admin"];
 /// The cargo profile shell and remotes are built with.
 pub const WASM_PROFILE: &str = "wasm-release";
 /// wasm-bindgen-cli must match the `wasm-bindgen` crate in Cargo.lock exactly.
@@ -47,14 +47,36 @@ const WASM_OPT_SIZE_FLAGS: [&str; 4] = [
 /// Hex digits of the SHA-256 kept in hashed file names.
 const HASH_CHARS: usize = 16;
 
+/// Every remote in the workspace, by name, sorted: each directory `remotes/<name>/` with a `Cargo.toml` (crate
+/// `remote-<name>`). A new remote needs no list updated anywhere.
+pub fn remote_names(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("remotes");
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))? {
+        let entry = entry?;
+        if !entry.path().join("Cargo.toml").is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        ensure!(
+            is_valid_remote_name(&name),
+            "remotes/{name} is not a valid remote name (lowercase letters, digits and `-`)"
+        );
+        names.push(name);
+    }
+    names.sort();
+    Ok(names)
+}
+
 /// Builds the release shell with Trunk into `dist/`, then every remote and the registry.
 pub fn build_all(root: &Path) -> Result<()> {
     let dist = root.join("dist");
     build_shell(root, &dist)?;
-    for name in REMOTES {
+    let remotes = remote_names(root)?;
+    for name in &remotes {
         build_remote(root, name, &dist)?;
     }
-    println!("built the shell and {} remotes into {}", REMOTES.len(), dist.display());
+    println!("built the shell and {} remotes into {}", remotes.len(), dist.display());
     Ok(())
 }
 
@@ -76,10 +98,19 @@ pub fn build_shell(root: &Path, dist: &Path) -> Result<()> {
 /// Builds remote `name` and writes its hashed files and `remote.json` to `out/remotes/<name>/`, then records it
 /// in `out/remotes.json`. Nothing else under `out` is touched.
 pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
+    build_remote_with_target(root, &target_dir(root), name, out)
+}
+
+/// [`build_remote`] compiling into `target` (a workspace copy can share the main target directory's dependencies).
+///
+/// Files of earlier versions stay: they are content-addressed and immutable, so a page that pinned the previous
+/// manifest can still fetch them. Only `remote.json` and the registry entry are replaced.
+pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Path) -> Result<()> {
+    let known = remote_names(root)?;
     ensure!(
-        REMOTES.contains(&name),
+        known.iter().any(|known| known == name),
         "unknown remote `{name}`; known remotes: {}",
-        REMOTES.join(", ")
+        known.join(", ")
     );
     let package = format!("remote-{name}");
     let artifact = format!("remote_{}", name.replace('-', "_"));
@@ -96,15 +127,16 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
             "--profile",
             WASM_PROFILE,
         ])
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .context("could not run cargo")?;
     ensure!(status.success(), "cargo build of `{package}` failed ({status})");
-    let wasm = target_dir(root)
+    let wasm = target
         .join("wasm32-unknown-unknown")
         .join(WASM_PROFILE)
         .join(format!("{artifact}.wasm"));
 
-    let staging = target_dir(root).join("remote-staging").join(name);
+    let staging = target.join("remote-staging").join(name);
     recreate_dir(&staging)?;
     let status = Command::new(find_wasm_bindgen()?)
         .args([
@@ -140,6 +172,11 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
     let js_source = staging.join(format!("{artifact}.js"));
     let entry_js = format!("{artifact}-{}.js", short_hash(&js_source)?);
     let entry_wasm = format!("{artifact}_bg-{}.wasm", short_hash(&bindgen_wasm)?);
+    let stylesheet = scoped_stylesheet(root, name, &staging)?;
+    let entry_css = match &stylesheet {
+        Some(path) => Some(format!("{artifact}-{}.css", short_hash(path)?)),
+        None => None,
+    };
     let (version, routes, permissions) = package_metadata(root, &package)?;
     let manifest = RemoteManifest {
         name: name.to_owned(),
@@ -149,6 +186,8 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
         entry_js_integrity: sri_sha384(&js_source)?,
         entry_wasm: entry_wasm.clone(),
         entry_wasm_integrity: sri_sha384(&bindgen_wasm)?,
+        entry_css: entry_css.clone(),
+        entry_css_integrity: stylesheet.as_deref().map(sri_sha384).transpose()?,
         routes,
         permissions,
     };
@@ -157,14 +196,31 @@ pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
         .with_context(|| format!("the manifest built for `{name}` is invalid"))?;
 
     let remote_dir = out.join("remotes").join(name);
-    recreate_dir(&remote_dir)?;
+    fs::create_dir_all(&remote_dir).with_context(|| format!("could not create {}", remote_dir.display()))?;
     copy(&js_source, &remote_dir.join(&entry_js))?;
     copy(&bindgen_wasm, &remote_dir.join(&entry_wasm))?;
+    if let (Some(path), Some(file)) = (&stylesheet, &entry_css) {
+        copy(path, &remote_dir.join(file))?;
+    }
     let manifest_json = serde_json::to_string_pretty(&manifest)?;
     write(&remote_dir.join(MANIFEST_FILE), &manifest_json)?;
     register(out, name)?;
     println!("  {} and {}", remote_dir.join(&entry_js).display(), entry_wasm);
     Ok(())
+}
+
+/// `remotes/<name>/style.css` scoped to the remote's mount point, written into `staging`; `None` when the remote
+/// has no stylesheet.
+fn scoped_stylesheet(root: &Path, name: &str, staging: &Path) -> Result<Option<PathBuf>> {
+    let source = root.join("remotes").join(name).join(remote_css::STYLESHEET);
+    if !source.is_file() {
+        return Ok(None);
+    }
+    let css = fs::read_to_string(&source).with_context(|| format!("could not read {}", source.display()))?;
+    let scoped = remote_css::scope(name, &css).with_context(|| format!("remotes/{name}/{}", remote_css::STYLESHEET))?;
+    let path = staging.join(remote_css::STYLESHEET);
+    fs::write(&path, scoped).with_context(|| format!("could not write {}", path.display()))?;
+    Ok(Some(path))
 }
 
 /// For `trunk serve`: builds remote `name` into `dist-remotes/` (which Trunk's post-build hook copies into every

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
-use crate::build::{self, REMOTES};
+use crate::build;
 use crate::process::{self, Server, cargo};
 use crate::{tools, workspace_root};
 
@@ -34,7 +34,8 @@ pub fn run() -> Result<()> {
         browser: false,
     })?;
     let root = workspace_root();
-    for name in REMOTES {
+    let remotes = build::remote_names(&root)?;
+    for name in &remotes {
         build::build_remote_for_dev(&root, name)?;
     }
     process::run(cargo().current_dir(&root).args(["build", "--package", "api"]))?;
@@ -70,16 +71,17 @@ pub fn run() -> Result<()> {
     );
     println!("Editing a remote rebuilds it; editing the shell rebuilds the shell. Ctrl-C stops everything.\n");
 
-    let mut seen = REMOTES
+    let mut seen = remotes
         .iter()
-        .map(|name| (*name, newest_change(&remote_sources(&root, name))))
+        .map(|name| (name.as_str(), newest_change(&remote_sources(&root, name))))
         .collect::<HashMap<_, _>>();
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(500));
         if let Some(status) = trunk.0.try_wait()? {
             bail!("trunk serve stopped ({status})");
         }
-        for name in REMOTES {
+        for name in &remotes {
+            let name = name.as_str();
             let latest = newest_change(&remote_sources(&root, name));
             if latest > seen[name] {
                 seen.insert(name, latest);

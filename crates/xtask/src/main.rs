@@ -9,7 +9,9 @@ mod budgets;
 mod build;
 mod compress;
 mod dev;
+mod new_remote;
 mod process;
+mod remote_css;
 mod test;
 mod tools;
 
@@ -40,6 +42,11 @@ enum Command {
         /// Build for `trunk serve` instead: into dist-remotes/, mirrored into the dist/ it serves.
         #[arg(long)]
         dev: bool,
+    },
+    /// Scaffold a new remote in remotes/<name>/; the next build serves it at /<name>.
+    NewRemote {
+        /// Lowercase letters, digits and single `-`, starting with a letter (e.g. `billing`).
+        name: String,
     },
     /// Install whatever tools are missing on this machine, and nothing else.
     Setup,
@@ -98,6 +105,7 @@ fn main() -> Result<()> {
             compress::precompress(&dist.join("remotes").join(&name))?;
             compress::precompress_file(&dist.join("remotes.json"))
         }
+        Command::NewRemote { name } => new_remote::scaffold(&root, &name),
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
         Command::Bench {
             target: Some(BenchTarget::Api(options)),

@@ -13,15 +13,8 @@ use anyhow::Result;
 use crate::process::{cargo, run};
 use crate::{budgets, build, compress, tools, workspace_root};
 
-/// Crates that only make sense on wasm32.
-const WASM_CRATES: &[&str] = &[
-    "shell",
-    "remote-sdk",
-    "remote-auth",
-    "remote-dashboard",
-    "remote-orders",
-    "remote-admin",
-];
+/// Crates that only make sense on wasm32, besides the remotes (found under `remotes/`).
+const WASM_CRATES: &[&str] = &["shell", "remote-sdk"];
 
 pub fn run_all() -> Result<()> {
     tools::ensure_all(tools::Needs::everything())?;
@@ -41,6 +34,9 @@ pub fn run_all() -> Result<()> {
         .args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
     for name in WASM_CRATES {
         wasm_clippy.args(["--package", name]);
+    }
+    for remote in build::remote_names(&root)? {
+        wasm_clippy.args(["--package", &format!("remote-{remote}")]);
     }
     run(wasm_clippy.args(["--", "-D", "warnings"]))?;
 

@@ -90,7 +90,7 @@ function integrityError(url) {
     error.name = "IntegrityError";
     return error;
 }
-export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
+export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity, cssUrl, cssIntegrity) {
     const script = new Promise((verified, refused) => {
         const link = document.createElement("link");
         link.rel = "modulepreload";
@@ -102,12 +102,30 @@ export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity) {
         document.head.appendChild(link);
     });
     const wasm = fetch(wasmUrl, { integrity: wasmIntegrity }).catch(() => { throw integrityError(wasmUrl); });
-    return Promise.all([script, wasm]).then(([, response]) => response);
+    const styles = !cssUrl ? Promise.resolve(null) : fetch(cssUrl, { integrity: cssIntegrity })
+        .then((response) => response.ok ? response.text() : Promise.reject())
+        .then((text) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(text); return sheet; })
+        .catch(() => { throw integrityError(cssUrl); });
+    return Promise.all([script, wasm, styles]).then(([, wasm, styles]) => ({ wasm, styles }));
 }
-export async function instantiateRemote(jsUrl, wasmResponse) {
+export async function instantiateRemote(jsUrl, verified) {
     const module = await import(jsUrl);
-    await module.default({ module_or_path: wasmResponse });
+    await module.default({ module_or_path: verified.wasm });
     return module;
+}
+export function remoteStyles(verified) {
+    return verified.styles;
+}
+export function adoptStyles(sheet) {
+    if (sheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+export function dropStyles(sheet) {
+    const sheets = [...document.adoptedStyleSheets];
+    const index = sheet ? sheets.lastIndexOf(sheet) : -1;
+    if (index >= 0) {
+        sheets.splice(index, 1);
+        document.adoptedStyleSheets = sheets;
+    }
 }
 export function sleep(ms) {
     return new Promise((done) => setTimeout(done, ms));
@@ -136,9 +154,17 @@ extern "C" {
         js_integrity: &str,
         wasm_url: &str,
         wasm_integrity: &str,
+        css_url: Option<String>,
+        css_integrity: Option<String>,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = instantiateRemote)]
-    async fn instantiate_remote(js_url: &str, wasm_response: &JsValue) -> Result<JsValue, JsValue>;
+    async fn instantiate_remote(js_url: &str, verified: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = remoteStyles)]
+    fn remote_styles(verified: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = adoptStyles)]
+    fn adopt_styles(sheet: &JsValue);
+    #[wasm_bindgen(js_name = dropStyles)]
+    fn drop_styles(sheet: &JsValue);
     #[wasm_bindgen(js_name = sleep)]
     async fn sleep(ms: u32);
     #[wasm_bindgen(catch, js_name = remoteContract)]
@@ -163,6 +189,14 @@ fn check_permissions(remote: &str, required: &[String], identity: &IdentityConte
     }
 }
 
+/// A remote's verified, initialised code: its JS module and its stylesheet (a `CSSStyleSheet`, or `null` when the
+/// remote ships none), adopted into the document only while the remote is mounted.
+#[derive(Clone)]
+pub struct RemoteCode {
+    pub module: JsValue,
+    pub styles: JsValue,
+}
+
 /// Reports loading progress to the outlet that started the load.
 pub type StageListener = Rc<dyn Fn(RemoteLoad)>;
 
@@ -178,11 +212,11 @@ pub async fn load_module(
     remote: &'static str,
     identity: &IdentityContext,
     on_stage: StageListener,
-) -> Result<JsValue, LoadError> {
+) -> Result<RemoteCode, LoadError> {
     let cached = with_state(|state| state.module(remote));
-    if let Some((permissions, module)) = cached {
+    if let Some((permissions, code)) = cached {
         check_permissions(remote, &permissions, identity)?;
-        return Ok(module);
+        return Ok(code);
     }
     let pending = match with_state(|state| state.loading(remote)) {
         Some(pending) => pending,
@@ -215,7 +249,7 @@ async fn load_with_retries(
     remote: &str,
     identity: &IdentityContext,
     on_stage: &StageListener,
-) -> Result<JsValue, LoadError> {
+) -> Result<RemoteCode, LoadError> {
     let policy = LoadRetryPolicy::default();
     let mut retries = 0;
     loop {
@@ -255,26 +289,20 @@ async fn fetch_and_instantiate(
     remote: &str,
     identity: &IdentityContext,
     on_stage: &StageListener,
-) -> Result<JsValue, LoadError> {
+) -> Result<RemoteCode, LoadError> {
     on_stage(RemoteLoad::Fetching);
     let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
     let manifest_url = registry
         .manifest_url(remote)
         .map_err(|error| LoadError::Registry(error.to_string()))?
         .to_owned();
-    let unreachable = |reason: String| LoadError::Unreachable {
-        remote: remote.to_owned(),
-        stage: LoadStage::Manifest,
-        reason,
-    };
-    let manifest_text = within(remote, LoadStage::Manifest, FETCH_TIMEOUT_MS, async {
-        fetch_text(&manifest_url).await.map_err(unreachable)
-    })
+    let manifest = within(
+        remote,
+        LoadStage::Manifest,
+        FETCH_TIMEOUT_MS,
+        pinned_manifest(remote, &manifest_url),
+    )
     .await?;
-    let manifest = RemoteManifest::parse(&manifest_text, remote).map_err(|error| LoadError::Manifest {
-        remote: remote.to_owned(),
-        reason: error.to_string(),
-    })?;
     check_permissions(remote, &manifest.permissions, identity)?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
@@ -284,13 +312,16 @@ async fn fetch_and_instantiate(
         attempt => format!("?attempt={attempt}"),
     };
     let (js_url, wasm_url) = (format!("{js_url}{retry_suffix}"), format!("{wasm_url}{retry_suffix}"));
+    let stylesheet = manifest.stylesheet(&manifest_url);
     on_stage(RemoteLoad::Verifying);
-    let wasm_response = within(remote, LoadStage::Integrity, VERIFY_TIMEOUT_MS, async {
+    let verified = within(remote, LoadStage::Integrity, VERIFY_TIMEOUT_MS, async {
         verify_remote(
             &js_url,
             &manifest.entry_js_integrity,
             &wasm_url,
             &manifest.entry_wasm_integrity,
+            stylesheet.as_ref().map(|(url, _)| format!("{url}{retry_suffix}")),
+            stylesheet.as_ref().map(|(_, digest)| (*digest).to_owned()),
         )
         .await
         .map_err(|error| code_error(remote, &error))
@@ -298,20 +329,24 @@ async fn fetch_and_instantiate(
     .await?;
     on_stage(RemoteLoad::Instantiating);
     let module = within(remote, LoadStage::Code, INSTANTIATE_TIMEOUT_MS, async {
-        instantiate_remote(&js_url, &wasm_response)
+        instantiate_remote(&js_url, &verified)
             .await
             .map_err(|error| code_error(remote, &error))
     })
     .await?;
     check_contract(remote, &module)?;
+    let code = RemoteCode {
+        module,
+        styles: remote_styles(&verified),
+    };
     with_state(|state| {
         state.remember_module(LoadedModule {
             remote: remote.to_owned(),
             permissions: manifest.permissions,
-            module: module.clone(),
+            code: code.clone(),
         })
     });
-    Ok(module)
+    Ok(code)
 }
 
 /// An integrity failure when the snippet says so, else a code failure.
@@ -341,6 +376,49 @@ async fn pinned_registry(remote: &str) -> Result<Registry, LoadError> {
     Ok(registry)
 }
 
+/// `remote`'s manifest, read once per page and kept, so the page keeps using that version of the remote until the
+/// next full load even when a newer one is published meanwhile.
+async fn pinned_manifest(remote: &str, manifest_url: &str) -> Result<RemoteManifest, LoadError> {
+    if let Some(manifest) = with_state(|state| state.manifest(remote)) {
+        return Ok(manifest);
+    }
+    let text = fetch_text(manifest_url)
+        .await
+        .map_err(|reason| LoadError::Unreachable {
+            remote: remote.to_owned(),
+            stage: LoadStage::Manifest,
+            reason,
+        })?;
+    let manifest = RemoteManifest::parse(&text, remote).map_err(|error| LoadError::Manifest {
+        remote: remote.to_owned(),
+        reason: error.to_string(),
+    })?;
+    with_state(|state| state.pin_manifest(manifest.clone()));
+    Ok(manifest)
+}
+
+/// The registered remote whose manifest claims `path`, for paths the shell has no route of its own for (a remote
+/// added by `cargo xtask new-remote` is served this way without rebuilding the shell). Manifests that cannot be
+/// read are skipped; `None` means no remote serves the path.
+pub async fn remote_serving(path: &str) -> Result<Option<&'static str>, LoadError> {
+    let registry = within(
+        "remotes",
+        LoadStage::Registry,
+        FETCH_TIMEOUT_MS,
+        pinned_registry("remotes"),
+    )
+    .await?;
+    let lookups = registry.remotes.iter().map(|(name, url)| async move {
+        let manifest = within(name, LoadStage::Manifest, FETCH_TIMEOUT_MS, pinned_manifest(name, url)).await;
+        manifest
+            .ok()
+            .filter(|manifest| manifest.serves(path))
+            .map(|_| name.clone())
+    });
+    let found = futures::future::join_all(lookups).await.into_iter().flatten().next();
+    Ok(found.map(|name| with_state(|state| state.page_name(&name))))
+}
+
 /// Asks the remote itself which contract it was built for (its manifest said so too, but a manifest is only a
 /// claim about the code): another major version is refused before `mount`.
 fn check_contract(remote: &str, module: &JsValue) -> Result<(), LoadError> {
@@ -359,24 +437,31 @@ fn check_contract(remote: &str, module: &JsValue) -> Result<(), LoadError> {
     }
 }
 
-/// Calls the remote's `mount(element, host)`, returning its handle.
+/// Adopts the remote's stylesheet into the document, then calls its `mount(element, host)`, returning its handle.
+/// A remote that fails to mount leaves its stylesheet behind no more than its nodes.
 pub fn mount(
     remote: &str,
-    module: &JsValue,
+    code: &RemoteCode,
     element: &web_sys::HtmlElement,
     host: &JsValue,
 ) -> Result<JsValue, LoadError> {
-    mount_remote(module, element, host).map_err(|error| LoadError::Mount {
-        remote: remote.to_owned(),
-        reason: describe(&error),
+    adopt_styles(&code.styles);
+    mount_remote(&code.module, element, host).map_err(|error| {
+        drop_styles(&code.styles);
+        LoadError::Mount {
+            remote: remote.to_owned(),
+            reason: describe(&error),
+        }
     })
 }
 
-/// Calls `handle.unmount()`; a remote that throws is logged and otherwise ignored.
-pub fn unmount(remote: &str, handle: &JsValue) {
+/// Calls `handle.unmount()`, then removes the remote's stylesheet from the document; a remote that throws is
+/// logged and otherwise ignored.
+pub fn unmount(remote: &str, handle: &JsValue, styles: &JsValue) {
     if let Err(error) = unmount_remote(handle) {
         leptos::logging::warn!("`{remote}` failed to unmount: {}", describe(&error));
     }
+    drop_styles(styles);
 }
 
 /// Calls `handle.notify(event)` if the remote has it; a remote that throws is logged and otherwise ignored.

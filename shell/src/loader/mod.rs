@@ -23,7 +23,7 @@ use crate::pages::NoAccess;
 use crate::remote_load::RemoteLoad;
 use crate::session::use_session;
 
-pub use import::{LoadError, prefetch};
+pub use import::{LoadError, prefetch, remote_serving};
 use state::{MountedRemote, with_state};
 
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
@@ -93,6 +93,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                             outlet,
                             MountedRemote {
                                 handle,
+                                styles: module.styles.clone(),
                                 _bridge: bridge,
                             },
                         )
@@ -119,7 +120,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
 
     on_cleanup(move || {
         if let Some(mounted) = with_state(|state| state.close_outlet(outlet)) {
-            import::unmount(name, &mounted.handle);
+            import::unmount(name, &mounted.handle, &mounted.styles);
         }
     });
 

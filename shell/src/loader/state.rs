@@ -9,27 +9,29 @@
 use std::cell::RefCell;
 
 use futures::future::{LocalBoxFuture, Shared};
-use shared_types::Registry;
+use shared_types::{Registry, RemoteManifest};
 use wasm_bindgen::JsValue;
 
 use super::bridge::HostBridge;
-use super::import::LoadError;
+use super::import::{LoadError, RemoteCode};
 
 /// A load under way, which every caller for the same remote awaits together.
-pub type PendingLoad = Shared<LocalBoxFuture<'static, Result<JsValue, LoadError>>>;
+pub type PendingLoad = Shared<LocalBoxFuture<'static, Result<RemoteCode, LoadError>>>;
 
 /// A remote's initialised JS module, with the permissions its manifest requires (checked on every mount, since
 /// another user may sign in on the same page).
 pub struct LoadedModule {
     pub remote: String,
     pub permissions: Vec<String>,
-    pub module: JsValue,
+    pub code: RemoteCode,
 }
 
 /// A remote mounted by an outlet, with the bridge it was given: kept only so that it lives exactly as long as the
 /// mount (dropping it disables the bridge).
 pub struct MountedRemote {
     pub handle: JsValue,
+    /// The stylesheet adopted for this mount (`null` when none), removed at unmount.
+    pub styles: JsValue,
     pub _bridge: HostBridge,
 }
 
@@ -38,6 +40,11 @@ pub struct MountedRemote {
 pub struct LoaderState {
     /// `remotes.json` as first read on this page.
     registry: Option<Registry>,
+    /// Each remote's manifest as first read on this page, so a page never mixes two versions of one remote.
+    manifests: Vec<RemoteManifest>,
+    /// Names of remotes found through the registry rather than the shell's own routes, kept for the page's life
+    /// (a handful at most: one per registered remote).
+    names: Vec<&'static str>,
     /// Loads under way, by remote.
     loading: Vec<(String, PendingLoad)>,
     /// How many times each remote's code was requested on this page.
@@ -63,6 +70,29 @@ impl LoaderState {
     /// The registry this page pinned, once read.
     pub fn registry(&self) -> Option<Registry> {
         self.registry.clone()
+    }
+
+    /// The manifest of `remote` this page pinned, once read.
+    pub fn manifest(&self, remote: &str) -> Option<RemoteManifest> {
+        self.manifests.iter().find(|manifest| manifest.name == remote).cloned()
+    }
+
+    /// Pins `manifest` for the rest of the page's life (the first one read wins).
+    pub fn pin_manifest(&mut self, manifest: RemoteManifest) {
+        if self.manifest(&manifest.name).is_none() {
+            self.manifests.push(manifest);
+        }
+    }
+
+    /// `name` with a lifetime as long as the page's: outlets and loads name their remote by `&'static str`.
+    /// Each distinct name is allocated once, and names come only from the pinned registry.
+    pub fn page_name(&mut self, name: &str) -> &'static str {
+        if let Some(known) = self.names.iter().find(|known| **known == name) {
+            return known;
+        }
+        let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        self.names.push(leaked);
+        leaked
     }
 
     /// The load of `remote` under way, if any.
@@ -102,12 +132,12 @@ impl LoaderState {
         self.registry.get_or_insert(registry);
     }
 
-    /// The cached module of `remote` and the permissions its manifest requires.
-    pub fn module(&self, remote: &str) -> Option<(Vec<String>, JsValue)> {
+    /// The cached code of `remote` and the permissions its manifest requires.
+    pub fn module(&self, remote: &str) -> Option<(Vec<String>, RemoteCode)> {
         self.modules
             .iter()
             .find(|loaded| loaded.remote == remote)
-            .map(|loaded| (loaded.permissions.clone(), loaded.module.clone()))
+            .map(|loaded| (loaded.permissions.clone(), loaded.code.clone()))
     }
 
     /// Drops a module that failed at mount, so the next try loads a fresh instance.

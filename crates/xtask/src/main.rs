@@ -11,6 +11,7 @@ mod compress;
 mod dev;
 mod new_remote;
 mod process;
+mod rehearsal;
 mod remote_css;
 mod test;
 mod tools;

@@ -6,12 +6,13 @@
 //! 3. the shell's `wasm-bindgen-test` browser tests in headless Chromium;
 //! 4. the release build of shell and remotes into `dist/` (built once, reused below);
 //! 5. the size budgets of `bench/budgets.toml`;
-//! 6. the end-to-end journeys, against the API serving that build with `--static-dir`.
+//! 6. a remote team's release rehearsed with `build-remote` in a copy of the workspace (see [`rehearsal`]);
+//! 7. the end-to-end journeys, against the API serving that build with `--static-dir`.
 
 use anyhow::Result;
 
 use crate::process::{cargo, run};
-use crate::{budgets, build, compress, tools, workspace_root};
+use crate::{budgets, build, compress, rehearsal, tools, workspace_root};
 
 /// Crates that only make sense on wasm32, besides the remotes (found under `remotes/`).
 const WASM_CRATES: &[&str] = &["shell", "remote-sdk"];
@@ -61,6 +62,9 @@ pub fn run_all() -> Result<()> {
     step("size budgets");
     budgets::check(&dist, &budgets::load(&root.join(budgets::BUDGETS_FILE))?)?;
 
+    step("a remote team's release, rehearsed with build-remote (the shell must stay byte-identical)");
+    let next_release = rehearsal::prepare(&root, &dist)?;
+
     step("end-to-end journeys (headless Chromium, WebDriver)");
     run(cargo()
         .current_dir(&root)
@@ -74,6 +78,7 @@ pub fn run_all() -> Result<()> {
             "--test-threads=2",
         ])
         .env("PORTICO_DIST", &dist)
+        .env("PORTICO_NEXT_RELEASE", &next_release)
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("CHROMIUM", tools::CHROMIUM))?;
 

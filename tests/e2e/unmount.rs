@@ -99,7 +99,10 @@ async fn two_hundred_remote_switches_leave_no_nodes_listeners_or_heap_behind() -
         round_trips(&journey, 25).await?;
     }
     let last = census(&journey).await?;
-    eprintln!("after one round trip: {first:?}; after 201: {last:?}");
+    eprintln!(
+        "after one round trip: {first:?}; after 201: {last:?}; JS heap {:+.1}%",
+        (last.js_heap as f64 / first.js_heap as f64 - 1.0) * 100.0
+    );
     ensure!(
         last.mounted_nodes == first.mounted_nodes,
         "the dashboard's mount point holds {} nodes after 201 round trips, {} after one",

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <SessionCheckOnNavigation />
             <IdlePrefetch />
+            <crate::devtools::DevTools />
             <Header />
             <main id="main" class="shell-main">
                 <FlatRoutes fallback=RegisteredRemotePage>

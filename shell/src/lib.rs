@@ -4,6 +4,7 @@
 //! [`http::interceptor`] over its transport trait) compiles natively so `cargo test` covers it; the browser parts
 //! (app, browser transport, events, loader, session store) exist only on `wasm32`.
 
+pub mod dev_override;
 pub mod guard;
 pub mod http;
 pub mod origin;
@@ -12,6 +13,8 @@ pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod devtools;
 #[cfg(target_arch = "wasm32")]
 pub mod events;
 #[cfg(target_arch = "wasm32")]

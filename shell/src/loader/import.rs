@@ -292,10 +292,15 @@ async fn fetch_and_instantiate(
 ) -> Result<RemoteCode, LoadError> {
     on_stage(RemoteLoad::Fetching);
     let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
-    let manifest_url = registry
-        .manifest_url(remote)
-        .map_err(|error| LoadError::Registry(error.to_string()))?
-        .to_owned();
+    // A development override (dev-tools builds only) replaces the registry's URL for this browser; the manifest it
+    // names is checked exactly like the registry's.
+    let manifest_url = match crate::devtools::manifest_override(remote) {
+        Some(url) => url,
+        None => registry
+            .manifest_url(remote)
+            .map_err(|error| LoadError::Registry(error.to_string()))?
+            .to_owned(),
+    };
     let manifest = within(
         remote,
         LoadStage::Manifest,

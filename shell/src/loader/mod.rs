@@ -26,6 +26,11 @@ use crate::session::use_session;
 pub use import::{LoadError, prefetch, remote_serving};
 use state::{MountedRemote, with_state};
 
+/// Every remote manifest this page pinned (for the debug overlay).
+pub fn pinned_manifests() -> Vec<shared_types::RemoteManifest> {
+    with_state(|state| state.manifests())
+}
+
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
 pub fn notify_remotes(event: &str) {
     for handle in with_state(|state| state.handles()) {
@@ -53,6 +58,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         let navigate = navigate.clone();
         let identity = session.identity_untracked();
         let on_stage: import::StageListener = Rc::new(move |stage| {
+            crate::devtools::record(name, &stage);
             status.try_set(stage);
         });
         leptos::task::spawn_local(async move {
@@ -98,6 +104,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                             },
                         )
                     });
+                    crate::devtools::record(name, &RemoteLoad::Mounted);
                     status.try_set(RemoteLoad::Mounted);
                 }
                 Err(error) => {
@@ -152,6 +159,13 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
 }
 
 fn failed(remote: &str, error: &LoadError, status: RwSignal<RemoteLoad>) {
+    crate::devtools::record(
+        remote,
+        &RemoteLoad::Failed {
+            stage: error.stage(),
+            error: error.to_string(),
+        },
+    );
     emit(AuthEvent::RemoteLoadFailed {
         remote: remote.to_owned(),
         stage: error.stage(),

@@ -77,6 +77,11 @@ impl LoaderState {
         self.manifests.iter().find(|manifest| manifest.name == remote).cloned()
     }
 
+    /// Every manifest this page pinned.
+    pub fn manifests(&self) -> Vec<RemoteManifest> {
+        self.manifests.clone()
+    }
+
     /// Pins `manifest` for the rest of the page's life (the first one read wins).
     pub fn pin_manifest(&mut self, manifest: RemoteManifest) {
         if self.manifest(&manifest.name).is_none() {

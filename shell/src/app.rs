@@ -12,7 +12,7 @@ use shared_types::AuthEvent;
 
 use crate::events::emit;
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
-use crate::loader::{RemoteOutlet, prefetch, remote_serving};
+use crate::loader::{RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <SessionCheckOnNavigation />
+            <RemoteContextUpdates />
             <IdlePrefetch />
             <crate::devtools::DevTools />
             <Header />
@@ -180,7 +181,7 @@ fn SessionCheckOnNavigation() -> impl IntoView {
 /// and redirects when told to.
 #[component]
 fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
-    let session = use_session().state();
+    let session = use_session().page_state();
     let location = use_location();
     let query = use_query_map();
     // Only the session is tracked. The path is read untracked, so a guard that is being torn down after its own

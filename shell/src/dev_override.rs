@@ -61,7 +61,8 @@ pub fn parse_override(value: &str) -> Result<OverrideRequest, OverrideError> {
     if url.is_empty() {
         return Ok(OverrideRequest::Clear(remote.to_owned()));
     }
-    let scheme_ok = url.starts_with("http://") || url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//"));
+    let scheme_ok =
+        url.starts_with("http://") || url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//"));
     let path = url.split(['?', '#']).next().unwrap_or_default();
     if !scheme_ok || !path.ends_with(".json") || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
         return Err(OverrideError::InvalidUrl(url.to_owned()));
@@ -113,10 +114,21 @@ mod tests {
     #[test]
     fn bad_values_are_refused_with_a_reason() {
         assert!(matches!(parse_override("orders"), Err(OverrideError::Malformed(_))));
-        assert!(matches!(parse_override("Orders@/x.json"), Err(OverrideError::InvalidRemote(_))));
-        for url in ["javascript:alert(1)//.json", "//evil.example/remote.json", "/remotes/orders/", "ftp://x/remote.json"] {
+        assert!(matches!(
+            parse_override("Orders@/x.json"),
+            Err(OverrideError::InvalidRemote(_))
+        ));
+        for url in [
+            "javascript:alert(1)//.json",
+            "//evil.example/remote.json",
+            "/remotes/orders/",
+            "ftp://x/remote.json",
+        ] {
             assert!(
-                matches!(parse_override(&format!("orders@{url}")), Err(OverrideError::InvalidUrl(_))),
+                matches!(
+                    parse_override(&format!("orders@{url}")),
+                    Err(OverrideError::InvalidUrl(_))
+                ),
                 "{url} was accepted"
             );
         }
@@ -132,7 +144,10 @@ mod tests {
         assert_eq!(overrides.len(), 1);
         assert_eq!(overrides[0].manifest_url, "/b/remote.json");
         let overrides = apply(overrides, set("dashboard", "/d/remote.json"));
-        assert_eq!(apply(overrides.clone(), OverrideRequest::Clear("orders".into())).len(), 1);
+        assert_eq!(
+            apply(overrides.clone(), OverrideRequest::Clear("orders".into())).len(),
+            1
+        );
         assert!(apply(overrides, OverrideRequest::ClearAll).is_empty());
     }
 }

@@ -153,7 +153,10 @@ mod enabled {
     fn DebugOverlay() -> impl IntoView {
         let session = use_session().state();
         let tick = RwSignal::new(0_u32);
-        let _ = set_interval_with_handle(move || tick.update(|count| *count += 1), std::time::Duration::from_secs(1));
+        let _ = set_interval_with_handle(
+            move || tick.update(|count| *count += 1),
+            std::time::Duration::from_secs(1),
+        );
         let session_label = move || match session.get() {
             Session::SignedIn { identity } => format!("signed in as {}", identity.display_name),
             Session::SignedOut { reason } => format!("signed out ({reason:?})"),

@@ -55,15 +55,19 @@ async fn a_hovered_remote_is_prefetched_and_its_click_requests_none_of_its_files
 #[tokio::test]
 async fn a_release_build_ignores_remote_overrides_and_the_debug_overlay() -> Result<()> {
     let journey = Journey::start().await?;
+    journey.open("/dashboard").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.text("You have 3 orders.").await?;
     journey
         .open("/orders?portico-debug&portico-override=orders@/nowhere/remote.json")
         .await?;
-    journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("Your orders").await?;
     journey.text("Espresso beans").await?;
     for dev_only in ["Portico debug", "Development override:"] {
         ensure!(
-            !journey.exists(&format!("//*[contains(normalize-space(.), '{dev_only}')]")).await?,
+            !journey
+                .exists(&format!("//*[contains(normalize-space(.), '{dev_only}')]"))
+                .await?,
             "a release build shows {dev_only:?}"
         );
     }

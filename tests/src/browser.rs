@@ -43,8 +43,13 @@ impl Browser {
     /// Starts ChromeDriver (`CHROMEDRIVER`, default /usr/bin/chromedriver) and opens a fresh Chromium session
     /// (`CHROMIUM`, default /usr/bin/chromium) with an empty profile, so every session starts with a cold cache.
     pub async fn launch() -> Result<Self> {
+        Self::launch_with_flags(&[]).await
+    }
+
+    /// [`Browser::launch`] with extra Chromium command-line flags.
+    pub async fn launch_with_flags(flags: &[&str]) -> Result<Self> {
         let (driver, url) = start_driver()?;
-        let client = connect(&url).await?;
+        let client = connect(&url, flags).await?;
         Ok(Self { client, driver })
     }
 
@@ -102,14 +107,14 @@ fn start_driver() -> Result<(DriverProcess, String)> {
     bail!("ChromeDriver did not start")
 }
 
-async fn connect(driver_url: &str) -> Result<Client> {
+async fn connect(driver_url: &str, flags: &[&str]) -> Result<Client> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".to_owned(),
         json!({
             "binary": chromium,
-            "args": CHROMIUM_ARGS
+            "args": CHROMIUM_ARGS.iter().chain(flags).collect::<Vec<_>>()
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();

@@ -62,6 +62,15 @@ impl Journey {
         configure: impl FnOnce(&mut api::Config),
         edit: impl FnOnce(&Path) -> Result<()>,
     ) -> Result<Self> {
+        Self::start_in_browser_with_flags(configure, edit, &[]).await
+    }
+
+    /// [`Journey::start_with`] in a Chromium started with extra command-line `flags`.
+    pub async fn start_in_browser_with_flags(
+        configure: impl FnOnce(&mut api::Config),
+        edit: impl FnOnce(&Path) -> Result<()>,
+        flags: &[&str],
+    ) -> Result<Self> {
         let dist = dist_dir();
         if !dist.join("index.html").exists() {
             bail!(
@@ -79,7 +88,7 @@ impl Journey {
         configure(&mut config);
         let server = api::start(config).await.context("starting the API server")?;
         let base_url = server.url();
-        let session = Browser::launch().await?;
+        let session = Browser::launch_with_flags(flags).await?;
         let browser = session.client.clone();
         let site = site_dir.path().to_owned();
         Ok(Self {

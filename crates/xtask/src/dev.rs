@@ -97,7 +97,7 @@ pub fn run() -> Result<()> {
 }
 
 /// The directories whose changes rebuild remote `name`.
-fn remote_sources(root: &Path, name: &str) -> Vec<PathBuf> {
+pub fn remote_sources(root: &Path, name: &str) -> Vec<PathBuf> {
     vec![
         root.join("remotes").join(name),
         root.join("crates/remote-sdk"),
@@ -106,7 +106,7 @@ fn remote_sources(root: &Path, name: &str) -> Vec<PathBuf> {
 }
 
 /// The latest modification time of any file under `paths`.
-fn newest_change(paths: &[PathBuf]) -> SystemTime {
+pub fn newest_change(paths: &[PathBuf]) -> SystemTime {
     let mut newest = SystemTime::UNIX_EPOCH;
     let mut pending: Vec<PathBuf> = paths.to_vec();
     while let Some(path) = pending.pop() {

@@ -9,6 +9,7 @@ mod budgets;
 mod build;
 mod compress;
 mod dev;
+mod dev_remote;
 mod new_remote;
 mod process;
 mod rehearsal;
@@ -31,7 +32,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Install missing tools, build the remotes, run the API and `trunk serve` on http://127.0.0.1:8080.
-    Dev,
+    Dev {
+        /// Run only this remote, in a harness page with a demo identity, on http://127.0.0.1:8090.
+        #[arg(long, value_name = "NAME")]
+        remote: Option<String>,
+        /// The demo user the harness signs in as (alice, bob, carol or dave).
+        #[arg(long = "as", value_name = "USER", default_value = "alice", requires = "remote")]
+        user: String,
+    },
     /// Install missing tools, then run every check: format, clippy, native and browser tests, budgets, end-to-end.
     Test,
     /// Write the release product to dist/: the shell, every remote and the registry.
@@ -79,7 +87,17 @@ pub fn workspace_root() -> PathBuf {
 fn main() -> Result<()> {
     let root = workspace_root();
     match Cli::parse().command {
-        Command::Dev => dev::run(),
+        Command::Dev { remote: None, .. } => dev::run(),
+        Command::Dev {
+            remote: Some(name),
+            user,
+        } => {
+            tools::ensure_all(tools::Needs {
+                wasm: true,
+                browser: false,
+            })?;
+            dev_remote::run(&root, &name, &user)
+        }
         Command::Test => test::run_all(),
         Command::Build => {
             tools::ensure_all(tools::Needs {

@@ -38,6 +38,26 @@ pub fn notify_remotes(event: &str) {
     }
 }
 
+/// Sends every mounted remote the new `HostContext` when the path or the session changes. One effect for the
+/// page's life, not one per outlet: reactive_graph keeps a dropped subscriber listed in the signals it read until
+/// they change, and the router's location memos never drop one, so a per-outlet effect would leave a dead entry
+/// behind on every navigation.
+#[component]
+pub fn RemoteContextUpdates() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = crate::guard::path_and_query(&location.pathname.get(), &location.search.get());
+        let context = bridge::context_json(session, path);
+        if previous.as_ref().is_some_and(|previous| *previous != context) {
+            for handle in with_state(|state| state.handles()) {
+                import::update("remote", &handle, &context);
+            }
+        }
+        context
+    });
+}
+
 /// Shows the remote `name` while this component is rendered.
 #[component]
 pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
@@ -116,13 +136,6 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                 }
             }
         });
-    });
-
-    Effect::new(move || {
-        let context = bridge::context_json(session, path_and_query());
-        if let Some(handle) = with_state(|state| state.handle(outlet)) {
-            import::update(name, &handle, &context);
-        }
     });
 
     on_cleanup(move || {

@@ -174,14 +174,6 @@ impl LoaderState {
         self.mounted.push((outlet, mounted));
     }
 
-    /// The handle of the remote `outlet` mounted, if any.
-    pub fn handle(&self, outlet: u64) -> Option<JsValue> {
-        self.mounted
-            .iter()
-            .find(|(id, _)| *id == outlet)
-            .map(|(_, mounted)| mounted.handle.clone())
-    }
-
     /// Every mounted remote's handle.
     pub fn handles(&self) -> Vec<JsValue> {
         self.mounted.iter().map(|(_, mounted)| mounted.handle.clone()).collect()

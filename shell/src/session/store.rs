@@ -37,6 +37,8 @@ struct Runtime {
     bootstrap_again: Cell<bool>,
     checking_session: Cell<bool>,
     signals: RefCell<Option<BrowserSignals>>,
+    /// Copies of the state owned by pages (see [`SessionStore::page_state`]); disposed ones are dropped.
+    page_copies: RefCell<Vec<RwSignal<Session>>>,
 }
 
 /// The store provided by the app root.
@@ -57,9 +59,18 @@ impl SessionStore {
                 bootstrap_again: Cell::new(false),
                 checking_session: Cell::new(false),
                 signals: RefCell::new(None),
+                page_copies: RefCell::new(Vec::new()),
             })),
         };
         provide_context(store);
+        Effect::new(move || {
+            let state = store.state.get();
+            store
+                .runtime()
+                .page_copies
+                .borrow_mut()
+                .retain(|copy| copy.try_set(state.clone()).is_none());
+        });
         http::interceptor().set_observer(move |notice| store.on_refresh(notice));
         let signals = BrowserSignals::listen(move |event| store.on_other_tab(event), move || store.on_wake());
         store.runtime().signals.replace(Some(signals));
@@ -70,6 +81,19 @@ impl SessionStore {
     /// The current state; reading it subscribes.
     pub fn state(&self) -> Signal<Session> {
         self.state.into()
+    }
+
+    /// A copy of the state owned by the calling page, kept current by the store, for the page's guard to track.
+    /// reactive_graph keeps a departed page's memo listed in every long-lived signal it read until that signal
+    /// next changes; reading this copy instead, which is disposed with the page, leaves nothing behind when the
+    /// user navigates on.
+    pub fn page_state(&self) -> Signal<Session> {
+        let copy = RwSignal::new(self.state.get_untracked());
+        let runtime = self.runtime();
+        let mut copies = runtime.page_copies.borrow_mut();
+        copies.retain(|known| !known.is_disposed());
+        copies.push(copy);
+        copy.into()
     }
 
     /// The identity remotes see; reading it subscribes.

@@ -199,6 +199,12 @@ fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> 
         row("memory after sign-in: WASM", Unit::Bytes, &|v| {
             Some(v.memory_after_sign_in.wasm as f64)
         }),
+        row("memory after one round trip: JS heap", Unit::Bytes, &|v| {
+            v.memory_after_first_round_trip.map(|m| m.js_heap as f64)
+        }),
+        row("memory after one round trip: WASM", Unit::Bytes, &|v| {
+            v.memory_after_first_round_trip.map(|m| m.wasm as f64)
+        }),
         row(
             &format!("memory after {switches} switches: JS heap"),
             Unit::Bytes,

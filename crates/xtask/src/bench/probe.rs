@@ -112,6 +112,8 @@ pub struct Visit {
     pub dashboard_repeat_ms: Option<f64>,
     pub orders_repeat_ms: Option<f64>,
     pub memory_after_sign_in: Memory,
+    /// After the first dashboard → orders → dashboard round trip, when every remote has been loaded once.
+    pub memory_after_first_round_trip: Option<Memory>,
     pub memory_after_switches: Option<Memory>,
 }
 
@@ -159,7 +161,7 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         .into_iter()
         .filter(|file| !login_files.contains(file))
         .collect();
-    let memory_after_sign_in = memory(client).await?;
+    let memory_after_sign_in = memory(browser).await?;
 
     let mut visit = Visit {
         cold_load_ms,
@@ -174,11 +176,12 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         visit.dashboard_repeat_ms = Some(click_until(client, "a", "Dashboard", product.dashboard_ready).await?);
         visit.orders_repeat_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
         if switches > 0 {
+            visit.memory_after_first_round_trip = Some(memory(browser).await?);
             for _ in 0..switches {
                 click_until(client, "a", "Dashboard", product.dashboard_ready).await?;
                 click_until(client, "a", "Orders", "Order ").await?;
             }
-            visit.memory_after_switches = Some(memory(client).await?);
+            visit.memory_after_switches = Some(memory(browser).await?);
         }
     }
     Ok(visit)
@@ -213,6 +216,11 @@ async fn fetched(client: &fantoccini::Client) -> Result<Vec<Fetched>> {
     Ok(serde_json::from_value(value)?)
 }
 
-async fn memory(client: &fantoccini::Client) -> Result<Memory> {
-    Ok(serde_json::from_value(client.execute(MEMORY, vec![]).await?)?)
+/// JS heap and WASM memory after a forced garbage collection.
+async fn memory(browser: &Browser) -> Result<Memory> {
+    browser.cdp("HeapProfiler.enable", json!({})).await?;
+    for _ in 0..3 {
+        browser.cdp("HeapProfiler.collectGarbage", json!({})).await?;
+    }
+    Ok(serde_json::from_value(browser.client.execute(MEMORY, vec![]).await?)?)
 }

@@ -41,25 +41,6 @@ const until = (check) => new Promise((resolve, reject) => {
 })().then(() => done('ok'), (error) => done(String(error)));
 "#;
 
-/// Installed before the page's scripts: keeps every wasm memory instantiated (the shell's and each remote's).
-const WATCH_WASM_MEMORIES: &str = r#"
-(() => {
-  const memories = [];
-  for (const name of ['instantiate', 'instantiateStreaming']) {
-    const original = WebAssembly[name];
-    WebAssembly[name] = async function (...args) {
-      const result = await original.apply(this, args);
-      const instance = result.instance || result;
-      for (const value of Object.values(instance.exports)) {
-        if (value instanceof WebAssembly.Memory) memories.push(value);
-      }
-      return result;
-    };
-  }
-  Object.defineProperty(window, '__wasm_memories', { value: memories });
-})();
-"#;
-
 /// V8 flags that keep only the interpreter (see the module documentation).
 const NO_OPTIMISING_TIERS: &str = "--js-flags=--no-opt --no-maglev --no-sparkplug";
 
@@ -120,7 +101,7 @@ async fn two_hundred_remote_switches_leave_no_nodes_listeners_heap_or_wasm_memor
     journey
         .cdp(
             "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": WATCH_WASM_MEMORIES }),
+            json!({ "source": e2e::WATCH_WASM_MEMORIES }),
         )
         .await?;
     journey

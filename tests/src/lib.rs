@@ -17,6 +17,28 @@ use crate::browser::Browser;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+/// A script to install before the page's own (DevTools `Page.addScriptToEvaluateOnNewDocument`): keeps every
+/// wasm memory the page instantiates, the shell's and each remote's, in `window.__wasm_memories`.
+pub const WATCH_WASM_MEMORIES: &str = r#"
+(() => {
+  const memories = [];
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const result = await original.apply(this, args);
+      const instance = result.instance || result;
+      try {
+        for (const value of Object.values(instance.exports)) {
+          if (value instanceof WebAssembly.Memory) memories.push(value);
+        }
+      } catch (e) {}
+      return result;
+    };
+  }
+  Object.defineProperty(window, '__wasm_memories', { value: memories, enumerable: false });
+})();
+"#;
+
 /// How long a journey waits for something to appear.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 

@@ -12,24 +12,10 @@ use e2e::browser::Browser;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// Installed before page scripts: readiness of the login form and every instantiated WASM memory.
+/// Installed before page scripts (after [`e2e::WATCH_WASM_MEMORIES`]): readiness of the login form.
 const INSTRUMENT: &str = r#"
 (() => {
-  const memories = [];
-  for (const name of ['instantiate', 'instantiateStreaming']) {
-    const original = WebAssembly[name];
-    WebAssembly[name] = async function (...args) {
-      const result = await original.apply(this, args);
-      const instance = result.instance || result;
-      try {
-        for (const value of Object.values(instance.exports)) {
-          if (value instanceof WebAssembly.Memory) memories.push(value);
-        }
-      } catch (e) {}
-      return result;
-    };
-  }
-  const bench = { memories, loginReady: null };
+  const bench = { loginReady: null };
   Object.defineProperty(window, '__portico_bench', { value: bench, enumerable: false });
   const usernameField = () => {
     const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Username');
@@ -70,8 +56,8 @@ return entries.map((e) => ({ name: new URL(e.name).pathname, transferred: e.tran
 "#;
 
 const MEMORY: &str = r#"
-const bench = window.__portico_bench;
-const wasm = bench ? bench.memories.reduce((sum, m) => sum + m.buffer.byteLength, 0) : 0;
+const memories = window.__wasm_memories || [];
+const wasm = memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 return { js_heap: performance.memory ? performance.memory.usedJSHeapSize : 0, wasm };
 "#;
 
@@ -127,6 +113,12 @@ pub async fn visit(product: &Product, switches: usize) -> Result<Visit> {
 
 async fn measure(browser: &Browser, product: &Product, switches: usize) -> Result<Visit> {
     browser.cdp("Page.enable", json!({})).await?;
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": e2e::WATCH_WASM_MEMORIES }),
+        )
+        .await?;
     browser
         .cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INSTRUMENT }))
         .await?;

@@ -31,3 +31,47 @@ fn a_stored_override_replaces_only_its_own_remote() {
     assert_eq!(shell::devtools::manifest_override("orders"), None);
     storage.remove_item("portico-overrides").unwrap();
 }
+
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_debug_overlay_lists_each_remote_and_the_session() {
+    use leptos::prelude::*;
+    use shell::remote_load::RemoteLoad;
+    use wasm_bindgen::JsCast;
+
+    let window = web_sys::window().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?portico-debug"))
+        .unwrap();
+    let document = window.document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let _mounted = leptos::mount::mount_to(host.clone(), || {
+        shell::session::SessionStore::provide_and_bootstrap();
+        view! { <shell::devtools::DevTools /> }
+    });
+    shell::devtools::record("orders", &RemoteLoad::Fetching);
+    shell::devtools::record("orders", &RemoteLoad::Verifying);
+    shell::devtools::record("orders", &RemoteLoad::Mounted);
+    sleep(1_500).await;
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Portico debug") && text.contains("Session:"), "{text}");
+    assert!(text.contains("orders") && text.contains("Mounted"), "{text}");
+    assert!(text.contains("Fetching 0 ms"), "the stage timings are missing: {text}");
+    assert!(
+        !text.to_lowercase().contains("bearer") && !text.contains("eyJ"),
+        "{text}"
+    );
+}

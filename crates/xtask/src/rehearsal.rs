@@ -20,7 +20,7 @@ use crate::{build, compress, new_remote};
 pub const ORDERS_HEADING: (&str, &str) = ("\"Your orders\"", "\"Your orders, next release\"");
 /// Where the orders heading is written.
 const ORDERS_LIST: &str = "remotes/orders/src/list.rs";
-/// Top-level entries of the workspace not copied into the rehearsal workspace.
+/// Directories, at any depth, not copied into the rehearsal workspace (build output, data, packages).
 const NOT_SOURCES: [&str; 6] = ["target", "dist", "dist-remotes", "data", ".git", "node_modules"];
 
 /// Builds the next release into `target/rehearsal/dist` and returns that directory.
@@ -87,10 +87,10 @@ fn seed_target(main: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every file of the workspace except build output and version control.
-fn copy_sources(root: &Path, to: &Path) -> Result<()> {
+/// Every file of the workspace except build output, installed packages and version control.
+fn copy_sources(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to)?;
-    for entry in fs::read_dir(root)? {
+    for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
         if NOT_SOURCES.iter().any(|skip| name == *skip) {
@@ -98,7 +98,7 @@ fn copy_sources(root: &Path, to: &Path) -> Result<()> {
         }
         let destination = to.join(&name);
         if entry.file_type()?.is_dir() {
-            e2e::copy_tree(&entry.path(), &destination)?;
+            copy_sources(&entry.path(), &destination)?;
         } else {
             fs::copy(entry.path(), &destination)?;
         }

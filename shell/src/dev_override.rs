@@ -2,8 +2,10 @@
 //! machine) in their own browser only.
 //!
 //! The request arrives as the query parameter `portico-override=<remote>@<manifest URL>` (`<remote>@` or `off`
-//! removes overrides). Only shells built with dev tools (debug builds, or the `dev-tools` feature) read it; release
-//! builds ignore it entirely. An overridden remote is still integrity-checked, against its own manifest.
+//! removes overrides). Only shells built with dev tools (debug builds, or the `dev-tools` feature, which must never
+//! be deployed) read it; release builds ignore it entirely. An overridden remote is still integrity-checked, against
+//! its own manifest, and an absolute URL must be on this machine (loopback), so a crafted link cannot point a
+//! developer's browser at someone else's code.
 
 use shared_types::manifest::is_valid_remote_name;
 
@@ -41,8 +43,8 @@ pub enum OverrideError {
     /// The remote name is not a valid registry name.
     #[error("`{0}` is not a valid remote name")]
     InvalidRemote(String),
-    /// The URL is neither `http(s)://…` nor a root-relative path, or does not name a `.json` manifest.
-    #[error("`{0}` is not an http(s) or root-relative URL of a remote.json")]
+    /// The URL is neither a loopback `http(s)://…` URL nor a root-relative path, or does not name a `.json` file.
+    #[error("`{0}` is not a root-relative or loopback (127.0.0.1, localhost, [::1]) URL of a remote.json")]
     InvalidUrl(String),
 }
 
@@ -61,8 +63,7 @@ pub fn parse_override(value: &str) -> Result<OverrideRequest, OverrideError> {
     if url.is_empty() {
         return Ok(OverrideRequest::Clear(remote.to_owned()));
     }
-    let scheme_ok =
-        url.starts_with("http://") || url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//"));
+    let scheme_ok = is_loopback_url(url) || (url.starts_with('/') && !url.starts_with("//"));
     let path = url.split(['?', '#']).next().unwrap_or_default();
     if !scheme_ok || !path.ends_with(".json") || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
         return Err(OverrideError::InvalidUrl(url.to_owned()));
@@ -71,6 +72,25 @@ pub fn parse_override(value: &str) -> Result<OverrideRequest, OverrideError> {
         remote: remote.to_owned(),
         manifest_url: url.to_owned(),
     }))
+}
+
+/// Whether `url` is `http(s)://` on 127.0.0.1, localhost or [::1], with any port.
+fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if let Some(port) = authority.strip_prefix("[::1]") {
+        return port.is_empty() || is_port(port);
+    }
+    let host = authority.split(':').next().unwrap_or_default();
+    let port = &authority[host.len()..];
+    matches!(host, "127.0.0.1" | "localhost") && (port.is_empty() || is_port(port))
+}
+
+fn is_port(text: &str) -> bool {
+    text.strip_prefix(':')
+        .is_some_and(|digits| !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `overrides` after applying `request`: at most one override per remote, the newest winning.
@@ -107,6 +127,14 @@ mod tests {
             parse_override("orders@/next/orders/remote.json"),
             Ok(set("orders", "/next/orders/remote.json"))
         );
+        assert_eq!(
+            parse_override("orders@https://localhost/o/remote.json"),
+            Ok(set("orders", "https://localhost/o/remote.json"))
+        );
+        assert_eq!(
+            parse_override("orders@http://[::1]:9000/remote.json"),
+            Ok(set("orders", "http://[::1]:9000/remote.json"))
+        );
         assert_eq!(parse_override("orders@"), Ok(OverrideRequest::Clear("orders".into())));
         assert_eq!(parse_override("off"), Ok(OverrideRequest::ClearAll));
     }
@@ -123,6 +151,10 @@ mod tests {
             "//evil.example/remote.json",
             "/remotes/orders/",
             "ftp://x/remote.json",
+            "https://attacker.example/remote.json",
+            "http://127.0.0.1.attacker.example/remote.json",
+            "http://localhost@attacker.example/remote.json",
+            "http://127.0.0.1:80x/remote.json",
         ] {
             assert!(
                 matches!(

@@ -49,6 +49,11 @@ mod enabled {
     export function readStored(key) { try { return localStorage.getItem(key) || ""; } catch (e) { return ""; } }
     export function writeStored(key, value) { try { localStorage.setItem(key, value); } catch (e) {} }
     export function queryValue(name) { return new URLSearchParams(location.search).get(name); }
+    export function dropQueryValue(name) {
+        const url = new URL(location.href);
+        url.searchParams.delete(name);
+        history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    }
     "#)]
     extern "C" {
         #[wasm_bindgen(js_name = nowMs)]
@@ -61,6 +66,8 @@ mod enabled {
         fn write_stored(key: &str, value: &str);
         #[wasm_bindgen(js_name = queryValue)]
         fn query_value(name: &str) -> Option<String>;
+        #[wasm_bindgen(js_name = dropQueryValue)]
+        fn drop_query_value(name: &str);
     }
 
     /// Records that `remote` reached `state` (the overlay shows the history).
@@ -107,11 +114,13 @@ mod enabled {
             .map(|known| known.manifest_url)
     }
 
-    /// Applies a `portico-override` query parameter, if the page was opened with one; a bad value is logged.
+    /// Applies a `portico-override` query parameter, if the page was opened with one, and takes it out of the
+    /// address (so a reload after "Remove overrides" does not set it again); a bad value is logged.
     fn apply_override_parameter() {
         let Some(value) = query_value(OVERRIDE_PARAMETER) else {
             return;
         };
+        drop_query_value(OVERRIDE_PARAMETER);
         match parse_override(&value) {
             Ok(request) => {
                 let updated = apply(stored_overrides(), request);

@@ -25,8 +25,10 @@ fn next_release() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Copies the release's orders files and registry into the served site, as a deploy of that remote would.
+/// Replaces the served orders directory and registry with the release's, as a deploy of that remote would. The
+/// old version's files are still there only because `build-remote` kept them.
 fn publish_orders(next: &std::path::Path, site: &std::path::Path) -> Result<()> {
+    std::fs::remove_dir_all(site.join("remotes/orders"))?;
     e2e::copy_tree(&next.join("remotes/orders"), &site.join("remotes/orders"))?;
     for file in ["remotes.json", "remotes.json.br", "remotes.json.gz"] {
         std::fs::copy(next.join(file), site.join(file))?;

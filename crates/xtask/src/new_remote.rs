@@ -24,12 +24,15 @@ pub fn scaffold(root: &Path, name: &str) -> Result<()> {
     let dir = root.join("remotes").join(name);
     ensure!(!dir.exists(), "remotes/{name} already exists; pick another name");
     let title = title_case(name);
+    let budgets = budgets_with(root, name)?;
 
     fs::create_dir_all(dir.join("src")).with_context(|| format!("could not create {}", dir.display()))?;
     write(&dir.join("Cargo.toml"), &cargo_toml(name))?;
     write(&dir.join("src/lib.rs"), &lib_rs(name, &title))?;
     write(&dir.join("style.css"), &style_css(name))?;
-    add_budget(root, name)?;
+    if let Some(updated) = budgets {
+        write(&root.join(BUDGETS_FILE), &updated)?;
+    }
 
     println!("created remotes/{name} (crate `remote-{name}`), served at /{name} once built");
     println!("  cargo xtask build-remote {name}    build it into dist/ and register it (or `cargo xtask build`)");
@@ -66,8 +69,10 @@ fn title_case(name: &str) -> String {
     }
 }
 
-/// Appends `name = STARTING_BUDGET` to the `[remotes]` table (the file's last table).
-fn add_budget(root: &Path, name: &str) -> Result<()> {
+/// The budgets file with `name = STARTING_BUDGET` appended to its `[remotes]` table (the file's last table), or
+/// `None` when `name` has a budget already. Checked before anything is written, so a bad budgets file leaves no
+/// half-made remote behind.
+fn budgets_with(root: &Path, name: &str) -> Result<Option<String>> {
     let path = root.join(BUDGETS_FILE);
     let text = fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
     let parsed: toml::Table = text
@@ -75,15 +80,14 @@ fn add_budget(root: &Path, name: &str) -> Result<()> {
         .with_context(|| format!("{} is not valid TOML", path.display()))?;
     let has_budget = parsed.get("remotes").and_then(|remotes| remotes.get(name)).is_some();
     if has_budget {
-        return Ok(());
+        return Ok(None);
     }
     ensure!(
         text.trim_end().lines().rev().find(|line| line.starts_with('[')) == Some("[remotes]"),
         "{} must end with its [remotes] table",
         path.display()
     );
-    let updated = format!("{}\n{name} = {STARTING_BUDGET}\n", text.trim_end());
-    fs::write(&path, updated).with_context(|| format!("could not write {}", path.display()))
+    Ok(Some(format!("{}\n{name} = {STARTING_BUDGET}\n", text.trim_end())))
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
@@ -234,6 +238,14 @@ mod tests {
             assert!(scaffold(root.path(), bad).is_err(), "{bad} was accepted");
         }
         assert!(!root.path().join("remotes/Billing").exists());
+    }
+
+    #[test]
+    fn a_bad_budgets_file_leaves_nothing_behind() {
+        let root = workspace_with_budgets();
+        fs::write(root.path().join(BUDGETS_FILE), "[remotes]\norders = 2\n[later]\n").unwrap();
+        assert!(scaffold(root.path(), "billing").is_err());
+        assert!(!root.path().join("remotes/billing").exists());
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //!
 //! A remote may ship `remotes/<name>/style.css`. The build wraps it in `@scope ([data-remote="<name>"])`, so its
 //! rules reach only elements inside the remote's mount point and never restyle the shell or another remote. For
-//! the wrapper to hold, the file must not close it early: braces have to balance (outside strings and comments),
-//! and the at-rules that only work at a stylesheet's top level (`@import`, `@charset`, `@namespace`, `@layer`
-//! statements) are refused with a message naming the line.
+//! the wrapper to hold, the file must not close it early: braces have to balance outside strings, comments,
+//! escapes (`\{`) and unquoted `url(…)` (where CSS does not count them), and the at-rules that only work at a
+//! stylesheet's top level (`@import`, `@charset`, `@namespace`) are refused with a message naming the line. The
+//! shell checks the result again in the browser: a remote stylesheet must parse as exactly one `@scope` rule.
 
 use anyhow::{Result, bail};
 
@@ -63,6 +64,31 @@ fn check_structure(css: &str) -> Result<()> {
                     bail!("{STYLESHEET} line {line}: a string is never closed");
                 }
             }
+            '\\' => {
+                if let Some((_, '\n')) = chars.next() {
+                    line += 1;
+                }
+            }
+            'u' | 'U' if css[at..].len() >= 4 && css[at..at + 4].eq_ignore_ascii_case("url(") => {
+                let opening = css[at + 4..].trim_start().chars().next();
+                if !matches!(opening, Some('"' | '\'')) {
+                    // An unquoted URL runs to the next `)`; braces and `/*` inside it are plain characters.
+                    let mut closed = false;
+                    for (_, inner) in chars.by_ref() {
+                        match inner {
+                            ')' => {
+                                closed = true;
+                                break;
+                            }
+                            '\n' => line += 1,
+                            _ => {}
+                        }
+                    }
+                    if !closed {
+                        bail!("{STYLESHEET} line {line}: a `url(` is never closed");
+                    }
+                }
+            }
             '{' => depth += 1,
             '}' => {
                 if depth == 0 {
@@ -116,6 +142,20 @@ mod tests {
         assert!(scope("orders", "p::before { content: \"}\" } /* } */ a { content: '{' }").is_ok());
         assert!(scope("orders", "p { content: \"open }").is_err());
         assert!(scope("orders", "/* never closed").is_err());
+    }
+
+    #[test]
+    fn escaped_braces_and_unquoted_urls_do_not_count_either() {
+        let escaping = [
+            "p { background: url(a{) }\n}\n:root { display: none }",
+            ".x\\{ {}\n}\nheader { display: none }",
+        ];
+        for css in escaping {
+            assert!(scope("orders", css).is_err(), "accepted {css:?}");
+        }
+        assert!(scope("orders", "p { background: url(a{b}.png) }").is_ok());
+        assert!(scope("orders", ".x\\{ { color: red }").is_ok());
+        assert!(scope("orders", "p { background: url( \"a}.png\" ) }").is_ok());
     }
 
     #[test]

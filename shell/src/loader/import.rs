@@ -104,7 +104,13 @@ export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity, cssUrl,
     const wasm = fetch(wasmUrl, { integrity: wasmIntegrity }).catch(() => { throw integrityError(wasmUrl); });
     const styles = !cssUrl ? Promise.resolve(null) : fetch(cssUrl, { integrity: cssIntegrity })
         .then((response) => response.ok ? response.text() : Promise.reject())
-        .then((text) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(text); return sheet; })
+        .then((text) => {
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync(text);
+            // The build wraps a remote's rules in one @scope; anything else could style the shell.
+            if (sheet.cssRules.length !== 1 || sheet.cssRules[0].constructor.name !== "CSSScopeRule") throw new Error();
+            return sheet;
+        })
         .catch(() => { throw integrityError(cssUrl); });
     return Promise.all([script, wasm, styles]).then(([, wasm, styles]) => ({ wasm, styles }));
 }
@@ -255,6 +261,8 @@ async fn load_with_retries(
     loop {
         match fetch_and_instantiate(remote, identity, on_stage).await {
             Err(error) => {
+                // Only a remote that loaded keeps its manifest pinned; the next try reads it again.
+                with_state(|state| state.unpin_manifest(remote));
                 let network = matches!(error, LoadError::Unreachable { .. });
                 match policy.automatic_retry_delay(error.stage(), network, retries) {
                     Some(delay_ms) => {
@@ -381,12 +389,19 @@ async fn pinned_registry(remote: &str) -> Result<Registry, LoadError> {
     Ok(registry)
 }
 
-/// `remote`'s manifest, read once per page and kept, so the page keeps using that version of the remote until the
-/// next full load even when a newer one is published meanwhile.
+/// `remote`'s manifest, read once per page and kept while the remote loads and runs, so the page keeps using that
+/// version of the remote until the next full load even when a newer one is published meanwhile. Of two loads
+/// racing around a release, the first pinned wins for both.
 async fn pinned_manifest(remote: &str, manifest_url: &str) -> Result<RemoteManifest, LoadError> {
     if let Some(manifest) = with_state(|state| state.manifest(remote)) {
         return Ok(manifest);
     }
+    let manifest = fetch_manifest(remote, manifest_url).await?;
+    Ok(with_state(|state| state.pin_manifest(manifest)))
+}
+
+/// `remote`'s manifest as served now, parsed and validated.
+async fn fetch_manifest(remote: &str, manifest_url: &str) -> Result<RemoteManifest, LoadError> {
     let text = fetch_text(manifest_url)
         .await
         .map_err(|reason| LoadError::Unreachable {
@@ -394,17 +409,16 @@ async fn pinned_manifest(remote: &str, manifest_url: &str) -> Result<RemoteManif
             stage: LoadStage::Manifest,
             reason,
         })?;
-    let manifest = RemoteManifest::parse(&text, remote).map_err(|error| LoadError::Manifest {
+    RemoteManifest::parse(&text, remote).map_err(|error| LoadError::Manifest {
         remote: remote.to_owned(),
         reason: error.to_string(),
-    })?;
-    with_state(|state| state.pin_manifest(manifest.clone()));
-    Ok(manifest)
+    })
 }
 
 /// The registered remote whose manifest claims `path`, for paths the shell has no route of its own for (a remote
-/// added by `cargo xtask new-remote` is served this way without rebuilding the shell). Manifests that cannot be
-/// read are skipped; `None` means no remote serves the path.
+/// added by `cargo xtask new-remote` is served this way without rebuilding the shell). Nothing is pinned here:
+/// the remote's own load reads and pins its manifest. `None` means no remote serves the path; when none matched and
+/// a manifest could not be read, the error is returned instead (the path may belong to that remote).
 pub async fn remote_serving(path: &str) -> Result<Option<&'static str>, LoadError> {
     let registry = within(
         "remotes",
@@ -414,14 +428,21 @@ pub async fn remote_serving(path: &str) -> Result<Option<&'static str>, LoadErro
     )
     .await?;
     let lookups = registry.remotes.iter().map(|(name, url)| async move {
-        let manifest = within(name, LoadStage::Manifest, FETCH_TIMEOUT_MS, pinned_manifest(name, url)).await;
-        manifest
-            .ok()
-            .filter(|manifest| manifest.serves(path))
-            .map(|_| name.clone())
+        let url = crate::devtools::manifest_override(name).unwrap_or_else(|| url.clone());
+        let manifest = within(name, LoadStage::Manifest, FETCH_TIMEOUT_MS, fetch_manifest(name, &url)).await;
+        manifest.map(|manifest| manifest.serves(path).then(|| name.clone()))
     });
-    let found = futures::future::join_all(lookups).await.into_iter().flatten().next();
-    Ok(found.map(|name| with_state(|state| state.page_name(&name))))
+    let mut first_error = None;
+    for lookup in futures::future::join_all(lookups).await {
+        match lookup {
+            Ok(Some(name)) => return Ok(Some(with_state(|state| state.page_name(&name)))),
+            Ok(None) => {}
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    first_error.map_or(Ok(None), Err)
 }
 
 /// Asks the remote itself which contract it was built for (its manifest said so too, but a manifest is only a

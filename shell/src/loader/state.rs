@@ -82,10 +82,14 @@ impl LoaderState {
         self.manifests.clone()
     }
 
-    /// Pins `manifest` for the rest of the page's life (the first one read wins).
-    pub fn pin_manifest(&mut self, manifest: RemoteManifest) {
-        if self.manifest(&manifest.name).is_none() {
-            self.manifests.push(manifest);
+    /// Pins `manifest` until the next full load, unless one is pinned already; returns the pinned one.
+    pub fn pin_manifest(&mut self, manifest: RemoteManifest) -> RemoteManifest {
+        match self.manifest(&manifest.name) {
+            Some(pinned) => pinned,
+            None => {
+                self.manifests.push(manifest.clone());
+                manifest
+            }
         }
     }
 
@@ -145,9 +149,16 @@ impl LoaderState {
             .map(|loaded| (loaded.permissions.clone(), loaded.code.clone()))
     }
 
-    /// Drops a module that failed at mount, so the next try loads a fresh instance.
+    /// Drops a module that failed at mount, and its manifest, so the next try reads the manifest again (a fixed
+    /// release may have been published meanwhile) and loads a fresh instance.
     pub fn forget_module(&mut self, remote: &str) {
         self.modules.retain(|known| known.remote != remote);
+        self.unpin_manifest(remote);
+    }
+
+    /// Forgets the manifest of a remote whose load failed, so "Retry" reads it again.
+    pub fn unpin_manifest(&mut self, remote: &str) {
+        self.manifests.retain(|manifest| manifest.name != remote);
     }
 
     /// Remembers a successfully initialised module.

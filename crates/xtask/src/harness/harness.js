@@ -70,6 +70,16 @@ async function start() {
     sheet.replaceSync(css);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
+  await new Promise((verified, refused) => {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = base + manifest.entry_js;
+    link.integrity = manifest.entry_js_integrity;
+    link.crossOrigin = "anonymous";
+    link.onload = verified;
+    link.onerror = () => refused(new Error(`${manifest.entry_js} does not match its digest`));
+    document.head.appendChild(link);
+  });
   const module = await import(base + manifest.entry_js);
   await module.default({ module_or_path: await wasm });
   const host = hostFor(session, config.remote);

@@ -12,7 +12,7 @@ use shared_types::AuthEvent;
 
 use crate::events::emit;
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
-use crate::loader::{RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
+use crate::loader::{LoadError, RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -144,9 +144,18 @@ fn remote_page(access: RouteAccess, remote: &'static str) -> impl IntoView {
 #[component]
 fn RegisteredRemotePage() -> impl IntoView {
     let location = use_location();
-    let found = LocalResource::new(move || {
+    // A signal and a task rather than a `LocalResource`: the resource machinery costs the shell about 15 KB of
+    // brotli-compressed wasm for this one lookup.
+    let found = RwSignal::new(None::<Result<Option<&'static str>, LoadError>>);
+    let attempt = RwSignal::new(0_u32);
+    Effect::new(move || {
+        attempt.track();
         let path = location.pathname.get();
-        async move { remote_serving(&path).await }
+        found.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = remote_serving(&path).await;
+            found.try_set(Some(answer));
+        });
     });
     move || match found.get() {
         None => view! { <Skeleton /> }.into_any(),
@@ -156,7 +165,7 @@ fn RegisteredRemotePage() -> impl IntoView {
             <div class="remote-error" role="alert">
                 <p>"This part of Portico could not be loaded."</p>
                 <p class="remote-error-detail">{error.to_string()}</p>
-                <button type="button" on:click=move |_| found.refetch()>"Retry"</button>
+                <button type="button" on:click=move |_| attempt.update(|count| *count += 1)>"Retry"</button>
             </div>
         }
         .into_any(),

@@ -4,6 +4,7 @@
 mod access;
 mod delivery;
 mod integrity;
+mod isolation;
 mod loading;
 mod probe;
 mod session;

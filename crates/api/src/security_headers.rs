@@ -3,6 +3,10 @@
 //! The policy allows scripts from our own origin plus the exact inline scripts found in the served `index.html`
 //! (Trunk's loader), by SHA-256 hash: never `unsafe-inline` or `unsafe-eval`. `'wasm-unsafe-eval'` lets the
 //! browser compile our WebAssembly.
+//!
+//! The one exception is the isolated-remote frame document ([`FRAME_DOCUMENT`]): it gets its own, stricter policy
+//! (nothing but our own scripts and wasm, no network beyond this origin's files, no nested frames, no forms), and
+//! may be framed by this origin's pages only.
 
 use std::sync::Arc;
 
@@ -14,7 +18,16 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
+use shared_types::frame::FRAME_DOCUMENT;
+
 use crate::state::AppState;
+
+/// The policy of the isolated-remote frame document. In its sandbox the document's origin is opaque; `'self'`
+/// still names the server it came from, so the remote's verified files (served with `Access-Control-Allow-Origin:
+/// *`) load, while cookies, storage, other origins and the shell's DOM stay out of reach.
+pub const FRAME_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; child-src 'none'; \
+     object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /// Builds the policy, allowing each of `inline_scripts` by hash.
 pub fn content_security_policy(inline_scripts: &[String]) -> String {
@@ -52,14 +65,21 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
 
 /// Adds the security headers to a response.
 pub async fn add_security_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let frame_document = request.uri().path() == FRAME_DOCUMENT;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&state.content_security_policy) {
+    if frame_document {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FRAME_CONTENT_SECURITY_POLICY),
+        );
+    } else if let Ok(policy) = HeaderValue::from_str(&state.content_security_policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let framing = if frame_document { "SAMEORIGIN" } else { "DENY" };
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(framing));
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),

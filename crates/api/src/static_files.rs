@@ -36,6 +36,11 @@ pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
         async move {
             let path = request.uri().path().to_owned();
             let mut response = files.oneshot(request).await.map(IntoResponse::into_response)?;
+            if is_frame_loaded(&path) {
+                response
+                    .headers_mut()
+                    .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            }
             let cache = if response.status().is_success() && is_content_hashed(&path) {
                 IMMUTABLE
             } else {
@@ -68,6 +73,16 @@ async fn spa_fallback(index: PathBuf, request: Request) -> Result<Response, Infa
         }
     })
 }
+
+/// Files an isolated remote's frame loads from its opaque origin, which the browser fetches in CORS mode: the frame
+/// script and every remote's files (public, content-addressed code; the registry and the app's pages are not
+/// among them).
+fn is_frame_loaded(path: &str) -> bool {
+    path == FRAME_SCRIPT || (path.starts_with("/remotes/") && !path.contains(".."))
+}
+
+/// The isolated-remote frame's own script, next to [`shared_types::frame::FRAME_DOCUMENT`].
+const FRAME_SCRIPT: &str = "/portico-frame.js";
 
 /// A browser navigating to an app route, as opposed to a script, module, wasm or data fetch.
 fn is_navigation(request: &Request) -> bool {

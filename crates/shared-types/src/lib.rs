@@ -7,6 +7,7 @@
 pub mod contract;
 pub mod data;
 pub mod events;
+pub mod frame;
 pub mod host;
 pub mod identity;
 pub mod manifest;
@@ -18,7 +19,7 @@ pub use events::{AuthEvent, LoadStage, SignOutReason};
 pub use host::{FetchRequest, FetchResponse, HostContext, SignInRequest, SignInResult};
 pub use identity::IdentityContext;
 pub use manifest::{ManifestError, RemoteManifest};
-pub use registry::{Registry, RegistryError};
+pub use registry::{Registry, RegistryError, Trust};
 
 /// Root-relative URL of the registry the shell reads at run time.
 pub const REGISTRY_URL: &str = "/remotes.json";

@@ -1,9 +1,11 @@
 //! `remotes.json`: the registry the shell reads at run time, mapping each remote name to its manifest URL.
 //!
 //! The registry is data, never compiled in, so a remote can be redeployed without rebuilding the shell. Manifest
-//! URLs must be root-relative paths on the shell's own origin.
+//! URLs must be root-relative paths on the shell's own origin. It also chooses each remote's trust level: a remote
+//! listed in `isolated` runs in a sandboxed frame, every other one in the shell's document; flipping one is an
+//! edit of this file, with no rebuild of the shell or the remote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +16,18 @@ use crate::manifest::{MANIFEST_FILE, is_valid_remote_name};
 pub struct Registry {
     /// Remote name to root-relative manifest URL.
     pub remotes: BTreeMap<String, String>,
+    /// Remotes that run isolated, in a sandboxed frame; the others are trusted and run in the shell's document.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub isolated: BTreeSet<String>,
+}
+
+/// How much a remote is trusted, as the registry says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Same document as the shell (the platform team's own remotes): the fast path.
+    Trusted,
+    /// A sandboxed frame with an opaque origin, talking to the shell only through messages.
+    Isolated,
 }
 
 /// Why a registry was refused.
@@ -31,6 +45,9 @@ pub enum RegistryError {
     /// The registry lists no remote of that name.
     #[error("no remote named `{0}` is registered")]
     Unknown(String),
+    /// `isolated` names a remote the registry does not list.
+    #[error("`{0}` is listed as isolated but not registered")]
+    UnknownIsolated(String),
 }
 
 impl Registry {
@@ -38,6 +55,13 @@ impl Registry {
     pub fn parse(json: &str) -> Result<Self, RegistryError> {
         let registry: Registry =
             serde_json::from_str(json).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+        if let Some(stray) = registry
+            .isolated
+            .iter()
+            .find(|name| !registry.remotes.contains_key(*name))
+        {
+            return Err(RegistryError::UnknownIsolated(stray.clone()));
+        }
         for (name, url) in &registry.remotes {
             if !is_valid_remote_name(name) {
                 return Err(RegistryError::InvalidName(name.clone()));
@@ -58,6 +82,15 @@ impl Registry {
             .get(name)
             .map(String::as_str)
             .ok_or_else(|| RegistryError::Unknown(name.to_owned()))
+    }
+
+    /// The trust level of `name`.
+    pub fn trust(&self, name: &str) -> Trust {
+        if self.isolated.contains(name) {
+            Trust::Isolated
+        } else {
+            Trust::Trusted
+        }
     }
 
     /// The conventional manifest URL of a remote built into `dist/remotes/<name>/`.
@@ -88,6 +121,21 @@ mod tests {
             Err(RegistryError::Unknown("billing".into()))
         );
         assert_eq!(Registry::default_manifest_url("auth"), "/remotes/auth/remote.json");
+    }
+
+    #[test]
+    fn a_remote_is_trusted_unless_listed_as_isolated() {
+        let registry = Registry::parse(
+            r#"{"remotes":{"orders":"/remotes/orders/remote.json","auth":"/remotes/auth/remote.json"},
+                "isolated":["orders"]}"#,
+        )
+        .unwrap();
+        assert_eq!(registry.trust("orders"), Trust::Isolated);
+        assert_eq!(registry.trust("auth"), Trust::Trusted);
+        assert_eq!(
+            Registry::parse(r#"{"remotes":{},"isolated":["orders"]}"#),
+            Err(RegistryError::UnknownIsolated("orders".into()))
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared_types::frame::{FromFrame, ToFrame};
 use shared_types::{
     AuthEvent, CONTRACT_VERSION, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, LoadStage,
     Registry, RemoteManifest, SignInRequest, SignInResult, SignOutReason,
@@ -152,6 +153,62 @@ fn manifest_and_registry_keep_their_wire_format() {
     );
     check(
         "registry",
-        &Registry::parse(r#"{"remotes":{"orders":"/remotes/orders/remote.json"}}"#).unwrap(),
+        &Registry::parse(
+            r#"{"remotes":{"auth":"/remotes/auth/remote.json","orders":"/remotes/orders/remote.json"},
+                "isolated":["orders"]}"#,
+        )
+        .unwrap(),
+    );
+}
+
+#[test]
+fn frame_messages_keep_their_wire_format() {
+    check(
+        "to_frame",
+        &vec![
+            ToFrame::Load {
+                remote: "orders".into(),
+                js: "/remotes/orders/remote_orders-0123456789abcdef.js".into(),
+                js_integrity: format!("sha384-{}", "J".repeat(64)),
+                wasm: "/remotes/orders/remote_orders_bg-0123456789abcdef.wasm".into(),
+                wasm_integrity: format!("sha384-{}", "W".repeat(64)),
+                css: None,
+                css_integrity: None,
+                shell_css: "/style-0123456789abcdef.css".into(),
+                context: r#"{"identity":{},"path":"/orders"}"#.into(),
+            },
+            ToFrame::Mount,
+            ToFrame::Context {
+                context: r#"{"identity":{},"path":"/orders/1"}"#.into(),
+            },
+            ToFrame::Event {
+                event: r#"{"event":"signed_in"}"#.into(),
+            },
+            ToFrame::Reply {
+                id: 7,
+                reply: r#""network""#.into(),
+            },
+        ],
+    );
+    check(
+        "from_frame",
+        &vec![
+            FromFrame::Loaded {
+                contract: CONTRACT_VERSION.to_string(),
+            },
+            FromFrame::Mounted,
+            FromFrame::Failed {
+                stage: "integrity".into(),
+                error: "does not match its digest".into(),
+            },
+            FromFrame::Fetch {
+                id: 7,
+                request: r#"{"method":"GET","path":"/api/orders"}"#.into(),
+            },
+            FromFrame::Navigate {
+                path: "/orders/1".into(),
+            },
+            FromFrame::Size { height: 420 },
+        ],
     );
 }

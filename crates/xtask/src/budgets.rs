@@ -68,7 +68,9 @@ pub fn login_first_view_size(dist: &Path) -> Result<(usize, usize)> {
             .extension()
             .and_then(|extension| extension.to_str())
             .unwrap_or_default();
-        if top_level && matches!(extension, "js" | "wasm" | "css") {
+        // The isolated-remote frame's script is loaded only inside such a frame, never by /login.
+        let frame_only = path.file_name().is_some_and(|name| name == "portico-frame.js");
+        if top_level && !frame_only && matches!(extension, "js" | "wasm" | "css") {
             files.push(path);
         }
     }

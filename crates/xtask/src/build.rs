@@ -177,7 +177,12 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
         Some(path) => Some(format!("{artifact}-{}.css", short_hash(path)?)),
         None => None,
     };
-    let (version, routes, permissions) = package_metadata(root, &package)?;
+    let PackageMetadata {
+        version,
+        routes,
+        permissions,
+        isolated,
+    } = package_metadata(root, &package)?;
     let manifest = RemoteManifest {
         name: name.to_owned(),
         version,
@@ -204,7 +209,7 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
     }
     let manifest_json = serde_json::to_string_pretty(&manifest)?;
     write(&remote_dir.join(MANIFEST_FILE), &manifest_json)?;
-    register(out, name)?;
+    register(out, name, isolated)?;
     println!("  {} and {}", remote_dir.join(&entry_js).display(), entry_wasm);
     Ok(())
 }
@@ -235,24 +240,40 @@ pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
         let entry = entry?;
         copy(&entry.path(), &served_remote.join(entry.file_name()))?;
     }
-    register(&served, name)
+    let isolated = package_metadata(root, &format!("remote-{name}"))?.isolated;
+    register(&served, name, isolated)
 }
 
-/// Adds `name` to `out/remotes.json`, keeping every other entry.
-fn register(out: &Path, name: &str) -> Result<()> {
+/// Adds `name` to `out/remotes.json`, keeping every other entry and the registry's trust choices; a remote registered
+/// for the first time is isolated when its metadata says so.
+fn register(out: &Path, name: &str, isolated_by_default: bool) -> Result<()> {
     let path = out.join(REGISTRY_URL.trim_start_matches('/'));
     let mut registry = match fs::read_to_string(&path) {
         Ok(text) => Registry::parse(&text).with_context(|| format!("{} is not a valid registry", path.display()))?,
         Err(_) => Registry::default(),
     };
-    registry
+    let first_registration = registry
         .remotes
-        .insert(name.to_owned(), Registry::default_manifest_url(name));
+        .insert(name.to_owned(), Registry::default_manifest_url(name))
+        .is_none();
+    if first_registration && isolated_by_default {
+        registry.isolated.insert(name.to_owned());
+    }
     write(&path, &serde_json::to_string_pretty(&registry)?)
 }
 
-/// The package version, and `routes` and `permissions` from `[package.metadata.portico]` of its Cargo.toml.
-fn package_metadata(root: &Path, package: &str) -> Result<(String, Vec<String>, Vec<String>)> {
+/// What `[package.metadata.portico]` of a remote's Cargo.toml says, with the package version.
+struct PackageMetadata {
+    version: String,
+    routes: Vec<String>,
+    permissions: Vec<String>,
+    /// `trust = "isolated"`: the remote is listed as isolated when it is first registered (afterwards the
+    /// registry's own choice stands).
+    isolated: bool,
+}
+
+/// The package version and `[package.metadata.portico]` of `package`'s Cargo.toml.
+fn package_metadata(root: &Path, package: &str) -> Result<PackageMetadata> {
     let output = Command::new(cargo())
         .current_dir(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
@@ -278,8 +299,17 @@ fn package_metadata(root: &Path, package: &str) -> Result<(String, Vec<String>, 
             })
             .unwrap_or_default()
     };
-    let version = found["version"].as_str().unwrap_or_default().to_owned();
-    Ok((version, strings("routes"), strings("permissions")))
+    let trust = portico["trust"].as_str().unwrap_or("trusted");
+    ensure!(
+        matches!(trust, "trusted" | "isolated"),
+        "`{package}`: trust must be \"trusted\" or \"isolated\", not {trust:?}"
+    );
+    Ok(PackageMetadata {
+        version: found["version"].as_str().unwrap_or_default().to_owned(),
+        routes: strings("routes"),
+        permissions: strings("permissions"),
+        isolated: trust == "isolated",
+    })
 }
 
 /// The cargo that runs xtask, so toolchain overrides carry through.

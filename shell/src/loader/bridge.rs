@@ -95,7 +95,7 @@ pub fn context_json(session: SessionStore, path: String) -> String {
 
 /// A remote's request through the interceptor. The answer is always a [`FetchReply`]; when the session ended on
 /// the way, the interceptor has already told the session store, which signs the user out.
-async fn fetch_for_remote(request: &str) -> FetchReply {
+pub(super) async fn fetch_for_remote(request: &str) -> FetchReply {
     match serde_json::from_str::<FetchRequest>(request) {
         Ok(request) => http::interceptor().fetch(&request).await,
         Err(error) => FetchReply::Refused(format!("not a fetch request: {error}")),

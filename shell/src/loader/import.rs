@@ -21,7 +21,7 @@ use futures::future::{Either, select};
 use gloo_net::http::Request;
 use js_error::describe;
 use shared_types::{
-    CONTRACT_VERSION, ContractVersion, IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest,
+    CONTRACT_VERSION, ContractVersion, IdentityContext, LoadStage, REGISTRY_URL, Registry, RemoteManifest, Trust,
 };
 use wasm_bindgen::prelude::*;
 
@@ -172,7 +172,7 @@ extern "C" {
     #[wasm_bindgen(js_name = dropStyles)]
     fn drop_styles(sheet: &JsValue);
     #[wasm_bindgen(js_name = sleep)]
-    async fn sleep(ms: u32);
+    pub(super) async fn sleep(ms: u32);
     #[wasm_bindgen(catch, js_name = remoteContract)]
     fn remote_contract(module: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = mountRemote)]
@@ -448,19 +448,60 @@ pub async fn remote_serving(path: &str) -> Result<Option<&'static str>, LoadErro
 /// Asks the remote itself which contract it was built for (its manifest said so too, but a manifest is only a
 /// claim about the code): another major version is refused before `mount`.
 fn check_contract(remote: &str, module: &JsValue) -> Result<(), LoadError> {
-    let declared = remote_contract(module).unwrap_or_default();
-    match ContractVersion::parse(&declared) {
+    check_declared_contract(remote, &remote_contract(module).unwrap_or_default())
+}
+
+/// Refuses a contract version (`MAJOR.MINOR`, as the remote's code declared it) of another major version.
+pub(super) fn check_declared_contract(remote: &str, declared: &str) -> Result<(), LoadError> {
+    match ContractVersion::parse(declared) {
         Ok(found) if CONTRACT_VERSION.accepts(&found) => Ok(()),
         _ => Err(LoadError::Contract {
             remote: remote.to_owned(),
             found: if declared.is_empty() {
                 "an unknown version".into()
             } else {
-                declared
+                declared.to_owned()
             },
             expected: CONTRACT_VERSION,
         }),
     }
+}
+
+/// How much the registry this page pinned trusts `remote`; a registry that cannot be read counts as trusted here,
+/// and the trusted load then reports why it could not read it.
+pub async fn trust_of(remote: &'static str) -> Trust {
+    match within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await {
+        Ok(registry) => registry.trust(remote),
+        Err(_) => Trust::Trusted,
+    }
+}
+
+/// The pinned manifest of an isolated remote and its URL, after the same permission check as a trusted load; a
+/// refused or failed one is unpinned again.
+pub async fn isolated_manifest(
+    remote: &'static str,
+    identity: &IdentityContext,
+) -> Result<(RemoteManifest, String), LoadError> {
+    let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
+    let manifest_url = match crate::devtools::manifest_override(remote) {
+        Some(url) => url,
+        None => registry
+            .manifest_url(remote)
+            .map_err(|error| LoadError::Registry(error.to_string()))?
+            .to_owned(),
+    };
+    let manifest = within(
+        remote,
+        LoadStage::Manifest,
+        FETCH_TIMEOUT_MS,
+        pinned_manifest(remote, &manifest_url),
+    )
+    .await?;
+    if let Err(error) = check_permissions(remote, &manifest.permissions, identity) {
+        with_state(|state| state.unpin_manifest(remote));
+        return Err(error);
+    }
+    Ok((manifest, manifest_url))
 }
 
 /// Adopts the remote's stylesheet into the document, then calls its `mount(element, host)`, returning its handle.

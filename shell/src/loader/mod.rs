@@ -6,6 +6,7 @@
 //! of the shell keeps working.
 
 mod bridge;
+mod frame;
 mod import;
 mod state;
 
@@ -24,7 +25,8 @@ use crate::remote_load::RemoteLoad;
 use crate::session::use_session;
 
 pub use import::{LoadError, prefetch, remote_serving};
-use state::{MountedRemote, with_state};
+use shared_types::Trust;
+use state::{MountedRemote, RemoteTarget, with_state};
 
 /// Every remote manifest this page pinned (for the debug overlay).
 pub fn pinned_manifests() -> Vec<shared_types::RemoteManifest> {
@@ -33,8 +35,11 @@ pub fn pinned_manifests() -> Vec<shared_types::RemoteManifest> {
 
 /// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
 pub fn notify_remotes(event: &str) {
-    for handle in with_state(|state| state.handles()) {
-        import::notify("remote", &handle, event);
+    for target in with_state(|state| state.targets()) {
+        match target {
+            RemoteTarget::Handle(handle) => import::notify("remote", &handle, event),
+            RemoteTarget::Frame(frame) => frame.notify(event),
+        }
     }
 }
 
@@ -50,8 +55,11 @@ pub fn RemoteContextUpdates() -> impl IntoView {
         let path = crate::guard::path_and_query(&location.pathname.get(), &location.search.get());
         let context = bridge::context_json(session, path);
         if previous.as_ref().is_some_and(|previous| *previous != context) {
-            for handle in with_state(|state| state.handles()) {
-                import::update("remote", &handle, &context);
+            for target in with_state(|state| state.targets()) {
+                match target {
+                    RemoteTarget::Handle(handle) => import::update("remote", &handle, &context),
+                    RemoteTarget::Frame(frame) => frame.update(&context),
+                }
             }
         }
         context
@@ -82,23 +90,25 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             status.try_set(stage);
         });
         leptos::task::spawn_local(async move {
+            if import::trust_of(name).await == Trust::Isolated {
+                let navigate: Rc<dyn Fn(&str)> = Rc::new(move |path| navigate(path, NavigateOptions::default()));
+                mount_isolated(
+                    name,
+                    outlet,
+                    &identity,
+                    &element,
+                    session,
+                    navigate,
+                    path_and_query,
+                    &on_stage,
+                )
+                .await;
+                return;
+            }
             let module = match import::load_module(name, &identity, on_stage).await {
                 Ok(module) => module,
-                Err(error @ LoadError::Permission { .. }) => {
-                    if let LoadError::Permission { permission, .. } = &error {
-                        emit(AuthEvent::AccessDenied {
-                            route: untrack(path_and_query),
-                            permission: permission.clone(),
-                        });
-                    }
-                    status.try_set(RemoteLoad::Failed {
-                        stage: error.stage(),
-                        error: error.to_string(),
-                    });
-                    return;
-                }
                 Err(error) => {
-                    failed(name, &error, status);
+                    refused(name, &error, status, path_and_query);
                     return;
                 }
             };
@@ -117,7 +127,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     with_state(|state| {
                         state.set_mounted(
                             outlet,
-                            MountedRemote {
+                            MountedRemote::Trusted {
                                 handle,
                                 styles: module.styles.clone(),
                                 _bridge: bridge,
@@ -139,8 +149,11 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     });
 
     on_cleanup(move || {
-        if let Some(mounted) = with_state(|state| state.close_outlet(outlet)) {
-            import::unmount(name, &mounted.handle, &mounted.styles);
+        match with_state(|state| state.close_outlet(outlet)) {
+            Some(MountedRemote::Trusted { handle, styles, .. }) => import::unmount(name, &handle, &styles),
+            // Dropping the last reference removes the frame.
+            Some(MountedRemote::Isolated(frame)) => drop(frame),
+            None => {}
         }
     });
 
@@ -169,6 +182,94 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             <div class="remote-root" data-remote=name node_ref=container></div>
         </div>
     }
+}
+
+/// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`.
+#[allow(clippy::too_many_arguments)]
+async fn mount_isolated(
+    remote: &'static str,
+    outlet: u64,
+    identity: &shared_types::IdentityContext,
+    element: &web_sys::HtmlDivElement,
+    session: crate::session::SessionStore,
+    navigate: Rc<dyn Fn(&str)>,
+    path_and_query: impl Fn() -> String + Copy + 'static,
+    on_stage: &import::StageListener,
+) {
+    on_stage(RemoteLoad::Fetching);
+    let (manifest, manifest_url) = match import::isolated_manifest(remote, identity).await {
+        Ok(found) => found,
+        Err(error) => {
+            let status = |state: RemoteLoad| on_stage(state);
+            refused_with(remote, &error, &status, path_and_query);
+            return;
+        }
+    };
+    on_stage(RemoteLoad::Verifying);
+    element.set_inner_html("");
+    let context = bridge::context_json(session, untrack(path_and_query));
+    match frame::mount(remote, &manifest, &manifest_url, element, context, navigate).await {
+        Ok(framed) => {
+            if with_state(|state| state.is_live(outlet)) {
+                with_state(|state| state.set_mounted(outlet, MountedRemote::Isolated(Rc::new(framed))));
+                crate::devtools::record(remote, &RemoteLoad::Mounted);
+                on_stage(RemoteLoad::Mounted);
+            }
+        }
+        Err(error) => {
+            with_state(|state| state.unpin_manifest(remote));
+            let status = |state: RemoteLoad| on_stage(state);
+            refused_with(remote, &error, &status, path_and_query);
+        }
+    }
+}
+
+/// Shows why `remote` could not be loaded: the no-access page for a missing permission (with an `AccessDenied`
+/// event), the error state with "Retry" for anything else.
+fn refused(
+    remote: &str,
+    error: &LoadError,
+    status: RwSignal<RemoteLoad>,
+    path_and_query: impl Fn() -> String + Copy + 'static,
+) {
+    let set = move |state: RemoteLoad| {
+        status.try_set(state);
+    };
+    refused_with(remote, error, &set, path_and_query);
+}
+
+fn refused_with(
+    remote: &str,
+    error: &LoadError,
+    status: &dyn Fn(RemoteLoad),
+    path_and_query: impl Fn() -> String + Copy + 'static,
+) {
+    if let LoadError::Permission { permission, .. } = error {
+        emit(AuthEvent::AccessDenied {
+            route: untrack(path_and_query),
+            permission: permission.clone(),
+        });
+        status(RemoteLoad::Failed {
+            stage: error.stage(),
+            error: error.to_string(),
+        });
+        return;
+    }
+    crate::devtools::record(
+        remote,
+        &RemoteLoad::Failed {
+            stage: error.stage(),
+            error: error.to_string(),
+        },
+    );
+    emit(AuthEvent::RemoteLoadFailed {
+        remote: remote.to_owned(),
+        stage: error.stage(),
+    });
+    status(RemoteLoad::Failed {
+        stage: error.stage(),
+        error: error.to_string(),
+    });
 }
 
 fn failed(remote: &str, error: &LoadError, status: RwSignal<RemoteLoad>) {

@@ -7,12 +7,14 @@
 //! callers take what they need out first, so a remote that calls back into the shell never finds it locked.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use futures::future::{LocalBoxFuture, Shared};
 use shared_types::{Registry, RemoteManifest};
 use wasm_bindgen::JsValue;
 
 use super::bridge::HostBridge;
+use super::frame::FramedRemote;
 use super::import::{LoadError, RemoteCode};
 
 /// A load under way, which every caller for the same remote awaits together.
@@ -26,13 +28,24 @@ pub struct LoadedModule {
     pub code: RemoteCode,
 }
 
-/// A remote mounted by an outlet, with the bridge it was given: kept only so that it lives exactly as long as the
-/// mount (dropping it disables the bridge).
-pub struct MountedRemote {
-    pub handle: JsValue,
-    /// The stylesheet adopted for this mount (`null` when none), removed at unmount.
-    pub styles: JsValue,
-    pub _bridge: HostBridge,
+/// A remote mounted by an outlet.
+pub enum MountedRemote {
+    /// In the shell's document: its handle, its adopted stylesheet (`null` when none, removed at unmount) and the
+    /// bridge it was given, kept so that it lives exactly as long as the mount (dropping it disables the bridge).
+    Trusted {
+        handle: JsValue,
+        styles: JsValue,
+        _bridge: HostBridge,
+    },
+    /// In its own sandboxed frame, removed when this is dropped.
+    Isolated(Rc<FramedRemote>),
+}
+
+/// Where context updates and events for a mounted remote go.
+#[derive(Clone)]
+pub enum RemoteTarget {
+    Handle(JsValue),
+    Frame(Rc<FramedRemote>),
 }
 
 /// Everything the loader remembers between renders.
@@ -185,9 +198,15 @@ impl LoaderState {
         self.mounted.push((outlet, mounted));
     }
 
-    /// Every mounted remote's handle.
-    pub fn handles(&self) -> Vec<JsValue> {
-        self.mounted.iter().map(|(_, mounted)| mounted.handle.clone()).collect()
+    /// Every mounted remote, to send it a context update or an event.
+    pub fn targets(&self) -> Vec<RemoteTarget> {
+        self.mounted
+            .iter()
+            .map(|(_, mounted)| match mounted {
+                MountedRemote::Trusted { handle, .. } => RemoteTarget::Handle(handle.clone()),
+                MountedRemote::Isolated(frame) => RemoteTarget::Frame(frame.clone()),
+            })
+            .collect()
     }
 
     /// The outlet left the page: forgets it and hands back what it had mounted, for the caller to unmount.

@@ -1,0 +1,63 @@
+//! The messages between the shell and an isolated remote's frame, carried as JSON strings over the
+//! `MessageChannel` the shell hands the frame. The host capabilities are the same as a trusted remote's (context,
+//! `fetch` as [`FetchRequest`](crate::FetchRequest) → [`FetchReply`](crate::FetchReply), navigation, events); only
+//! the transport differs, so a remote's code is the same crate either way.
+//!
+//! The shell never runs anything it receives: it parses each message into [`FromFrame`] and drops what does not
+//! parse. The frame loads only the files the shell names, under the digests the shell read from the manifest.
+
+use serde::{Deserialize, Serialize};
+
+/// What the shell tells the frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToFrame {
+    /// Load these entries (verified against these digests), then mount with this `HostContext` JSON.
+    Load {
+        /// The remote's name, for its mount point's `data-remote` (its stylesheet's scope).
+        remote: String,
+        js: String,
+        js_integrity: String,
+        wasm: String,
+        wasm_integrity: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        css: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        css_integrity: Option<String>,
+        /// The shell's own stylesheet (platform look and variables), applied inside the frame.
+        shell_css: String,
+        context: String,
+    },
+    /// The contract check passed: mount the loaded remote.
+    Mount,
+    /// A new `HostContext` as JSON (path or identity changed).
+    Context { context: String },
+    /// An `AuthEvent` as JSON.
+    Event { event: String },
+    /// The answer to the frame's request `id`: a `FetchReply` as JSON.
+    Reply { id: u32, reply: String },
+}
+
+/// What the frame tells the shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromFrame {
+    /// The remote's code loaded and verified; it declares this contract version (`MAJOR.MINOR`).
+    Loaded { contract: String },
+    /// The remote is mounted.
+    Mounted,
+    /// Loading or mounting failed at `stage` (`integrity`, `code` or `mount`).
+    Failed { stage: String, error: String },
+    /// The remote asks the host to fetch: a `FetchRequest` as JSON; the answer comes as [`ToFrame::Reply`].
+    Fetch { id: u32, request: String },
+    /// The remote asks to navigate to an in-app path.
+    Navigate { path: String },
+    /// The frame's content is this many CSS pixels tall.
+    Size { height: u32 },
+}
+
+/// The one string a frame posts to its parent window when it is ready for its channel; the shell answers a frame
+/// of its own with the channel's port, and ignores anything else.
+pub const FRAME_READY: &str = "portico-frame-ready";
+/// The path of the document an isolated remote's frame loads (sent with its own strict CSP).
+pub const FRAME_DOCUMENT: &str = "/frame.html";

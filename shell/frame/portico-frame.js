@@ -1,0 +1,154 @@
+// The document of an isolated remote. The shell puts it in <iframe sandbox="allow-scripts"> (an opaque origin: no
+// cookies, no storage, no way into the shell's page) and the server sends it with a strict CSP of its own.
+//
+// Everything crosses one MessageChannel as JSON strings (shared_types::frame). The shell sends the remote's entry
+// URLs and the digests it read from the manifest; this script loads exactly those files under those digests, and
+// mounts the remote with a host object of the same shape the shell gives a trusted remote, so a remote's code is
+// the same either way. It reports its state, its height, fetch requests and navigation, and evaluates nothing it
+// receives. The channel's port is accepted once, from the parent window only.
+
+const root = document.getElementById("remote-root");
+let port = null;
+let module = null;
+let handle = null;
+let context = "";
+let nextRequest = 1;
+const pending = new Map();
+
+function send(message) {
+  port.postMessage(JSON.stringify(message));
+}
+
+function reason(error) {
+  return String(error && error.message ? error.message : error);
+}
+
+function verifiedPreload(url, integrity) {
+  return new Promise((loaded, refused) => {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = url;
+    link.integrity = integrity;
+    link.crossOrigin = "anonymous";
+    link.onload = () => { link.remove(); loaded(); };
+    link.onerror = () => { link.remove(); refused(new Error(`${url.split("?")[0]} does not match its digest or could not be fetched`)); };
+    document.head.appendChild(link);
+  });
+}
+
+function verifiedText(url, integrity) {
+  return fetch(url, { integrity })
+    .then((response) => (response.ok ? response.text() : Promise.reject()))
+    .catch(() => { throw new Error(`${url.split("?")[0]} does not match its digest or could not be fetched`); });
+}
+
+const host = {
+  context: () => context,
+  navigate(path) {
+    if (typeof path !== "string") throw new Error("refused: not an in-app path");
+    send({ type: "navigate", path });
+  },
+  fetch(request) {
+    const id = nextRequest++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      send({ type: "fetch", id, request: String(request) });
+    });
+  },
+};
+
+async function load(message) {
+  context = message.context;
+  root.dataset.remote = message.remote;
+  const shellStyles = document.createElement("link");
+  shellStyles.rel = "stylesheet";
+  shellStyles.href = message.shell_css;
+  document.head.appendChild(shellStyles);
+  let wasm;
+  try {
+    const styles = message.css ? verifiedText(message.css, message.css_integrity) : Promise.resolve(null);
+    wasm = fetch(message.wasm, { integrity: message.wasm_integrity }).catch(() => {
+      throw new Error(`${message.wasm.split("?")[0]} does not match its digest or could not be fetched`);
+    });
+    const [css] = await Promise.all([styles, verifiedPreload(message.js, message.js_integrity), wasm]);
+    if (css !== null) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      if (sheet.cssRules.length !== 1 || sheet.cssRules[0].constructor.name !== "CSSScopeRule") {
+        throw new Error(`${message.css.split("?")[0]} is not one scoped stylesheet`);
+      }
+      document.adoptedStyleSheets = [sheet];
+    }
+  } catch (error) {
+    send({ type: "failed", stage: "integrity", error: reason(error) });
+    return;
+  }
+  try {
+    module = await import(message.js);
+    await module.default({ module_or_path: await wasm });
+  } catch (error) {
+    send({ type: "failed", stage: "code", error: reason(error) });
+    return;
+  }
+  let contract = "";
+  try {
+    contract = typeof module.contract === "function" ? String(module.contract()) : "";
+  } catch (error) {}
+  send({ type: "loaded", contract });
+}
+
+function mount() {
+  try {
+    handle = module.mount(root, host);
+  } catch (error) {
+    root.replaceChildren();
+    send({ type: "failed", stage: "mount", error: reason(error) });
+    return;
+  }
+  send({ type: "mounted" });
+  let last = -1;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height !== last) {
+      last = height;
+      send({ type: "size", height });
+    }
+  }).observe(document.documentElement);
+}
+
+function receive(text) {
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch (error) {
+    return;
+  }
+  switch (message && message.type) {
+    case "load":
+      if (!module) load(message);
+      break;
+    case "mount":
+      if (module && !handle) mount();
+      break;
+    case "context":
+      context = message.context;
+      if (handle) handle.update(context);
+      break;
+    case "event":
+      if (handle && typeof handle.notify === "function") handle.notify(message.event);
+      break;
+    case "reply": {
+      const resolve = pending.get(message.id);
+      pending.delete(message.id);
+      if (resolve) resolve(message.reply);
+      break;
+    }
+  }
+}
+
+window.addEventListener("message", (event) => {
+  if (port || event.source !== window.parent || event.data !== "portico-frame-port" || event.ports.length !== 1) return;
+  port = event.ports[0];
+  port.onmessage = (incoming) => receive(incoming.data);
+});
+window.parent.postMessage("portico-frame-ready", "*");

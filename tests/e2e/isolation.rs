@@ -1,0 +1,92 @@
+//! Journeys through isolated remotes: a remote the registry lists as `isolated` runs in a sandboxed frame with an
+//! opaque origin, works as it does in the shell's document, and cannot reach the application's cookies, storage
+//! or page.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use e2e::Journey;
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+use crate::ALICE;
+
+/// Lists `remotes` as isolated in the served registry (every variant of the file), as an operator would.
+fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
+    let path = site.join("remotes.json");
+    let mut registry: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    registry["isolated"] = json!(remotes);
+    std::fs::write(&path, serde_json::to_string_pretty(&registry)?)?;
+    for sibling in ["remotes.json.br", "remotes.json.gz"] {
+        let _ = std::fs::remove_file(site.join(sibling));
+    }
+    Ok(())
+}
+
+/// Switches WebDriver into the frame of `remote` once it is on the page.
+async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {
+    let selector = format!("iframe.remote-frame[title='{remote}']");
+    let deadline = Instant::now() + e2e::PATIENCE;
+    loop {
+        if let Ok(frame) = journey.browser.find(Locator::Css(&selector)).await {
+            frame.enter_frame().await?;
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("no frame for `{remote}` appeared");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the frame's own script can reach of the application.
+const PROBE_FROM_INSIDE: &str = r#"
+const attempt = (what) => { try { const value = what(); return value === undefined ? 'undefined' : String(value); } catch (error) { return 'blocked: ' + error.name; } };
+return {
+  origin: self.origin,
+  cookie: attempt(() => document.cookie),
+  storage: attempt(() => localStorage.length),
+  parent: attempt(() => window.parent.document.title),
+  parent_fetch: attempt(() => { window.parent.fetch = () => null; return 'replaced'; }),
+};
+"#;
+
+#[tokio::test]
+async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_nothing_of_the_app() -> Result<()> {
+    let journey = Journey::start_with_site(|site| isolate(site, &["orders"])).await?;
+    journey.open("/orders").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/orders").await?;
+    enter_remote_frame(&journey, "orders").await?;
+    journey.text("Your orders").await?;
+    journey.text("Espresso beans").await?;
+
+    let reach = journey.script(PROBE_FROM_INSIDE).await?;
+    ensure!(
+        reach["origin"] == json!("null"),
+        "the frame's origin is not opaque: {reach}"
+    );
+    for key in ["cookie", "storage", "parent", "parent_fetch"] {
+        let outcome = reach[key].as_str().context("no outcome")?;
+        ensure!(
+            outcome.starts_with("blocked"),
+            "the isolated frame reached `{key}`: {reach}"
+        );
+    }
+
+    let first = journey.order_ids_of(ALICE.0).await?[0];
+    journey.link(&format!("Order {first}")).await?.click().await?;
+    journey.browser.enter_parent_frame().await?;
+    journey.wait_for_location(&format!("/orders/{first}")).await?;
+    enter_remote_frame(&journey, "orders").await?;
+    journey.text("Espresso beans").await?;
+    journey.browser.enter_parent_frame().await?;
+    journey.link("Dashboard").await?.click().await?;
+    journey.text("You have 3 orders.").await?;
+    ensure!(
+        !journey.exists("//iframe").await?,
+        "the orders frame stayed on the page after leaving orders"
+    );
+    journey.finish().await
+}

@@ -65,7 +65,7 @@ pub fn emit(event: AuthEvent) {
             sink.record(&event, &json);
         }
     });
-    crate::loader::notify_remotes(&json);
+    crate::loader::notify_remotes(event.name(), &json);
 }
 
 fn configured_sink() -> Option<Box<dyn EventSink>> {

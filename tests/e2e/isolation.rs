@@ -75,6 +75,20 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
         );
     }
 
+    let content_height = journey
+        .script("return Math.ceil(document.documentElement.getBoundingClientRect().height);")
+        .await?;
+    journey.browser.enter_parent_frame().await?;
+    let frame_height = journey
+        .script("return document.querySelector('iframe.remote-frame').getBoundingClientRect().height;")
+        .await?;
+    ensure!(
+        content_height.as_f64().is_some_and(|content| content > 100.0)
+            && content_height.as_f64() == frame_height.as_f64(),
+        "the frame should be as tall as its content ({content_height} px) but is {frame_height} px"
+    );
+    enter_remote_frame(&journey, "orders").await?;
+
     let first = journey.order_ids_of(ALICE.0).await?[0];
     journey.link(&format!("Order {first}")).await?.click().await?;
     journey.browser.enter_parent_frame().await?;
@@ -89,4 +103,37 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
         "the orders frame stayed on the page after leaving orders"
     );
     journey.finish().await
+}
+
+/// The probe (as the dashboard) asks for a call it declared but was not granted; the shell answers `denied`
+/// without sending it, whether the probe runs in the shell's document or in its own frame.
+async fn a_call_outside_the_grant_is_denied(isolated: bool) -> Result<()> {
+    let journey = Journey::start_with_site(|site| {
+        crate::probe::install_as_dashboard(site)?;
+        isolate(site, if isolated { &["dashboard"] } else { &[] })
+    })
+    .await?;
+    journey.open("/dashboard").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/dashboard").await?;
+    if isolated {
+        enter_remote_frame(&journey, "dashboard").await?;
+    }
+    journey.button("Call outside the grant").await?.click().await?;
+    journey
+        .text(r#"outside the grant: {"denied":"GET /api/admin/users"}"#)
+        .await?;
+    journey.button("Run probe").await?.click().await?;
+    journey.text("probe: 20 of 20 answered 200").await?;
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn a_trusted_remote_calling_outside_its_grant_is_denied() -> Result<()> {
+    a_call_outside_the_grant_is_denied(false).await
+}
+
+#[tokio::test]
+async fn an_isolated_remote_calling_outside_its_grant_is_denied() -> Result<()> {
+    a_call_outside_the_grant_is_denied(true).await
 }

@@ -1,7 +1,8 @@
 //! A stand-in remote for journeys that need the host API driven harder than a real remote drives it, or a remote
 //! that lies about its contract: plain JS that the loader imports like any remote (its `default` export ignores the
-//! wasm), registered in a copy of the build in place of a real remote, with correct integrity digests. Its "Run
-//! probe" button sends 20 `GET /api/orders` through the host at once and reports how many answered 200.
+//! wasm), registered in a copy of the build in place of a real remote, with correct integrity digests and a grant
+//! of `GET /api/orders` only. Its "Run probe" button sends 20 `GET /api/orders` through the host at once and
+//! reports how many answered 200; "Call outside the grant" asks for `GET /api/admin/users` and shows the reply.
 
 use std::path::Path;
 
@@ -17,7 +18,14 @@ export function mount(element, host) {
   button.type = "button";
   button.textContent = "Run probe";
   const result = document.createElement("p");
-  element.append(button, result);
+  const outside = document.createElement("button");
+  outside.type = "button";
+  outside.textContent = "Call outside the grant";
+  element.append(button, outside, result);
+  outside.addEventListener("click", async () => {
+    const reply = await host.fetch(JSON.stringify({ method: "GET", path: "/api/admin/users" }));
+    result.textContent = `outside the grant: ${reply}`;
+  });
   button.addEventListener("click", async () => {
     result.textContent = "";
     const request = JSON.stringify({ method: "GET", path: "/api/orders" });
@@ -71,12 +79,15 @@ fn install_script(site: &Path, remote: &str, js: &str) -> Result<()> {
         "entry_wasm": "probe.wasm",
         "entry_wasm_integrity": sri(wasm),
         "routes": [format!("/{remote}")],
-        "permissions": []
+        "permissions": [],
+        "capabilities": { "api": ["GET /api/orders", "GET /api/admin/users"] }
     });
     std::fs::write(dir.join("remote.json"), manifest.to_string())?;
     let registry_path = site.join("remotes.json");
     let mut registry: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&registry_path)?)?;
     registry["remotes"][remote] = "/remotes/probe/remote.json".into();
+    // It declares the admin call too, but the registry grants only the orders list.
+    registry["grants"][remote] = serde_json::json!({ "api": ["GET /api/orders"] });
     std::fs::write(&registry_path, registry.to_string())?;
     // The server would serve these precompressed siblings in place of the edited registry.
     for sibling in ["remotes.json.br", "remotes.json.gz"] {

@@ -95,7 +95,9 @@ where
 /// The sentence for `error`, with a remote's own wording for "forbidden" and "not found" when it has one.
 pub fn failure_message(error: &DataError, forbidden: Option<&str>, not_found: Option<&str>) -> String {
     match (error, forbidden, not_found) {
-        (DataError::Forbidden, Some(message), _) | (DataError::NotFound, _, Some(message)) => message.to_owned(),
+        (DataError::Forbidden | DataError::Denied(_), Some(message), _) | (DataError::NotFound, _, Some(message)) => {
+            message.to_owned()
+        }
         _ => error.to_string(),
     }
 }

@@ -8,8 +8,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The contract this build of shared-types describes. Bump the major version for any change a remote built
-/// against the old one could not handle; bump the minor version for additions it can ignore.
-pub const CONTRACT_VERSION: ContractVersion = ContractVersion { major: 2, minor: 0 };
+/// against the old one could not handle; bump the minor version for additions it can ignore. 2.1 added
+/// capabilities (`FetchReply::Denied`, manifest `capabilities`, registry `grants`) and isolated frames.
+pub const CONTRACT_VERSION: ContractVersion = ContractVersion { major: 2, minor: 1 };
 
 /// A contract version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

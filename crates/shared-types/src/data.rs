@@ -20,6 +20,8 @@ pub enum FetchReply {
     SessionExpired,
     /// The shell refused to send the request (not an `/api/` path, unknown method); the text says why.
     Refused(String),
+    /// The call is outside what the registry granted this remote; the text names the call. Shown like a 403.
+    Denied(String),
 }
 
 impl FetchReply {
@@ -31,6 +33,7 @@ impl FetchReply {
             FetchReply::Timeout => Err(DataError::Timeout),
             FetchReply::SessionExpired => Err(DataError::Unauthorized),
             FetchReply::Refused(reason) => Err(DataError::Refused(reason)),
+            FetchReply::Denied(call) => Err(DataError::Denied(call)),
         }
     }
 }
@@ -70,6 +73,9 @@ pub enum DataError {
     /// The host refused to send the request.
     #[error("This request is not allowed: {0}")]
     Refused(String),
+    /// The call is outside this remote's granted capabilities; treated like a 403.
+    #[error("You do not have access to this.")]
+    Denied(String),
     /// The answer (or the host's reply) was not the data expected.
     #[error("The server answered with data this page cannot read.")]
     Unreadable(String),

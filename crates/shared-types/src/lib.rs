@@ -4,6 +4,7 @@
 //! Everything here is plain serde data. This crate must never depend on leptos or wasm-bindgen, so the contract
 //! is unit-tested natively and any remote, whatever it was built with, can speak it as JSON.
 
+pub mod capability;
 pub mod contract;
 pub mod data;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod identity;
 pub mod manifest;
 pub mod registry;
 
+pub use capability::{Capabilities, CapabilityError};
 pub use contract::{CONTRACT_VERSION, ContractVersion};
 pub use data::{DataError, FetchReply, FieldProblem};
 pub use events::{AuthEvent, LoadStage, SignOutReason};

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::capability::{Capabilities, CapabilityError};
 use crate::contract::{CONTRACT_VERSION, ContractVersion};
 
 /// File name of the manifest inside a remote's directory.
@@ -43,6 +44,9 @@ pub struct RemoteManifest {
     pub routes: Vec<String>,
     /// Permissions a user needs for the remote to be useful.
     pub permissions: Vec<String>,
+    /// The host capabilities the remote needs (API calls, events); it gets those the registry also grants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Capabilities>,
 }
 
 /// Why a manifest was refused.
@@ -76,6 +80,9 @@ pub enum ManifestError {
     /// A stylesheet digest is given but no stylesheet.
     #[error("`entry_css_integrity` is given without `entry_css`")]
     StrayIntegrity,
+    /// A declared capability is malformed.
+    #[error("{0}")]
+    InvalidCapability(CapabilityError),
     /// A route does not start with `/`.
     #[error("route `{0}` is not an absolute in-app path")]
     InvalidRoute(String),
@@ -123,6 +130,9 @@ impl RemoteManifest {
             }
             (Some(css), None) => return Err(ManifestError::InvalidIntegrity { file: css.clone() }),
             (None, Some(_)) => return Err(ManifestError::StrayIntegrity),
+        }
+        if let Some(capabilities) = &self.capabilities {
+            capabilities.validate().map_err(ManifestError::InvalidCapability)?;
         }
         if let Some(route) = self
             .routes
@@ -250,6 +260,7 @@ mod tests {
             entry_css_integrity: None,
             routes: vec!["/orders".into(), "/orders/:id".into()],
             permissions: vec!["orders:read".into()],
+            capabilities: None,
         }
     }
 

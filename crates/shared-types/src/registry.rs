@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::capability::{Capabilities, CapabilityError};
 use crate::manifest::{MANIFEST_FILE, is_valid_remote_name};
 
 /// The parsed registry.
@@ -19,6 +20,9 @@ pub struct Registry {
     /// Remotes that run isolated, in a sandboxed frame; the others are trusted and run in the shell's document.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub isolated: BTreeSet<String>,
+    /// What each remote may ask of its host; a remote without an entry is granted nothing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub grants: BTreeMap<String, Capabilities>,
 }
 
 /// How much a remote is trusted, as the registry says.
@@ -45,6 +49,9 @@ pub enum RegistryError {
     /// The registry lists no remote of that name.
     #[error("no remote named `{0}` is registered")]
     Unknown(String),
+    /// A grant is malformed.
+    #[error("the grant of `{name}` is invalid: {error}")]
+    InvalidGrant { name: String, error: CapabilityError },
     /// `isolated` names a remote the registry does not list.
     #[error("`{0}` is listed as isolated but not registered")]
     UnknownIsolated(String),
@@ -61,6 +68,12 @@ impl Registry {
             .find(|name| !registry.remotes.contains_key(*name))
         {
             return Err(RegistryError::UnknownIsolated(stray.clone()));
+        }
+        for (name, grant) in &registry.grants {
+            grant.validate().map_err(|error| RegistryError::InvalidGrant {
+                name: name.clone(),
+                error,
+            })?;
         }
         for (name, url) in &registry.remotes {
             if !is_valid_remote_name(name) {
@@ -82,6 +95,11 @@ impl Registry {
             .get(name)
             .map(String::as_str)
             .ok_or_else(|| RegistryError::Unknown(name.to_owned()))
+    }
+
+    /// What the registry grants `name` (nothing when it has no entry).
+    pub fn grant(&self, name: &str) -> Capabilities {
+        self.grants.get(name).cloned().unwrap_or_default()
     }
 
     /// The trust level of `name`.

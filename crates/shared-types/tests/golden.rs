@@ -84,6 +84,7 @@ fn fetch_messages_keep_their_wire_format() {
             FetchReply::Timeout,
             FetchReply::SessionExpired,
             FetchReply::Refused("not an /api/ path".into()),
+            FetchReply::Denied("GET /api/admin/users".into()),
         ],
     );
 }
@@ -149,13 +150,18 @@ fn manifest_and_registry_keep_their_wire_format() {
             entry_css_integrity: Some(format!("sha384-{}", "C".repeat(64))),
             routes: vec!["/orders".into(), "/orders/:id".into()],
             permissions: vec!["orders:read".into()],
+            capabilities: Some(shared_types::Capabilities {
+                api: vec!["GET /api/orders".into(), "POST /api/orders".into()],
+                events: vec!["signed_out".into()],
+            }),
         },
     );
     check(
         "registry",
         &Registry::parse(
             r#"{"remotes":{"auth":"/remotes/auth/remote.json","orders":"/remotes/orders/remote.json"},
-                "isolated":["orders"]}"#,
+                "isolated":["orders"],
+                "grants":{"orders":{"api":["GET /api/orders","GET /api/orders/{id}"],"events":["signed_out"]}}}"#,
         )
         .unwrap(),
     );

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256, Sha384};
 
 use crate::remote_css;
 use shared_types::manifest::{MANIFEST_FILE, is_valid_remote_name};
-use shared_types::{CONTRACT_VERSION, REGISTRY_URL, Registry, RemoteManifest};
+use shared_types::{CONTRACT_VERSION, Capabilities, REGISTRY_URL, Registry, RemoteManifest};
 
 /// The cargo profile shell and remotes are built with.
 pub const WASM_PROFILE: &str = "wasm-release";
@@ -181,6 +181,7 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
         version,
         routes,
         permissions,
+        capabilities,
         isolated,
     } = package_metadata(root, &package)?;
     let manifest = RemoteManifest {
@@ -195,6 +196,7 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
         entry_css_integrity: stylesheet.as_deref().map(sri_sha384).transpose()?,
         routes,
         permissions,
+        capabilities: Some(capabilities.clone()),
     };
     manifest
         .validate()
@@ -209,7 +211,7 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
     }
     let manifest_json = serde_json::to_string_pretty(&manifest)?;
     write(&remote_dir.join(MANIFEST_FILE), &manifest_json)?;
-    register(out, name, isolated)?;
+    register(out, name, isolated, &capabilities)?;
     println!("  {} and {}", remote_dir.join(&entry_js).display(), entry_wasm);
     Ok(())
 }
@@ -240,13 +242,13 @@ pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
         let entry = entry?;
         copy(&entry.path(), &served_remote.join(entry.file_name()))?;
     }
-    let isolated = package_metadata(root, &format!("remote-{name}"))?.isolated;
-    register(&served, name, isolated)
+    let metadata = package_metadata(root, &format!("remote-{name}"))?;
+    register(&served, name, metadata.isolated, &metadata.capabilities)
 }
 
-/// Adds `name` to `out/remotes.json`, keeping every other entry and the registry's trust choices; a remote registered
-/// for the first time is isolated when its metadata says so.
-fn register(out: &Path, name: &str, isolated_by_default: bool) -> Result<()> {
+/// Adds `name` to `out/remotes.json`, keeping every other entry and the registry's trust and grant choices; a remote
+/// registered for the first time is granted what it declares, and isolated when its metadata says so.
+fn register(out: &Path, name: &str, isolated_by_default: bool, declared: &Capabilities) -> Result<()> {
     let path = out.join(REGISTRY_URL.trim_start_matches('/'));
     let mut registry = match fs::read_to_string(&path) {
         Ok(text) => Registry::parse(&text).with_context(|| format!("{} is not a valid registry", path.display()))?,
@@ -259,6 +261,10 @@ fn register(out: &Path, name: &str, isolated_by_default: bool) -> Result<()> {
     if first_registration && isolated_by_default {
         registry.isolated.insert(name.to_owned());
     }
+    registry
+        .grants
+        .entry(name.to_owned())
+        .or_insert_with(|| declared.clone());
     write(&path, &serde_json::to_string_pretty(&registry)?)
 }
 
@@ -267,6 +273,8 @@ struct PackageMetadata {
     version: String,
     routes: Vec<String>,
     permissions: Vec<String>,
+    /// `api` and `events`: the host capabilities the remote needs.
+    capabilities: Capabilities,
     /// `trust = "isolated"`: the remote is listed as isolated when it is first registered (afterwards the
     /// registry's own choice stands).
     isolated: bool,
@@ -308,6 +316,10 @@ fn package_metadata(root: &Path, package: &str) -> Result<PackageMetadata> {
         version: found["version"].as_str().unwrap_or_default().to_owned(),
         routes: strings("routes"),
         permissions: strings("permissions"),
+        capabilities: Capabilities {
+            api: strings("api"),
+            events: strings("events"),
+        },
         isolated: trust == "isolated",
     })
 }

@@ -110,6 +110,10 @@ publish.workspace = true
 [package.metadata.portico]
 routes = ["/{name}"]
 permissions = []
+# Host capabilities it needs: API calls as `METHOD /api/path` (`{{id}}` matches one segment), and event names. The
+# registry grants them when the remote is first registered; the shell refuses anything else.
+api = []
+events = []
 
 [lib]
 crate-type = ["cdylib", "rlib"]

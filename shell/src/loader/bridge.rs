@@ -7,9 +7,12 @@
 use shared_types::{FetchReply, FetchRequest, HostContext, SignInRequest};
 use wasm_bindgen::prelude::*;
 
+use super::state::with_state;
+use crate::events::emit;
 use crate::guard::is_safe_redirect;
 use crate::http;
 use crate::session::SessionStore;
+use shared_types::AuthEvent;
 
 /// One bridge function: takes a JSON string (or nothing), returns a value or a promise, or throws.
 type BridgeFunction = dyn Fn(JsValue) -> Result<JsValue, JsValue>;
@@ -53,14 +56,16 @@ pub fn build(
             _ => Err(JsValue::from_str("refused: not an in-app path")),
         }),
     );
+    let fetching_remote = remote.to_owned();
     add(
         "fetch",
         Box::new(move |request| {
             let request = request.as_string().unwrap_or_default();
-            Ok(
-                wasm_bindgen_futures::future_to_promise(async move { to_json(&fetch_for_remote(&request).await) })
-                    .into(),
+            let remote = fetching_remote.clone();
+            Ok(wasm_bindgen_futures::future_to_promise(
+                async move { to_json(&fetch_for_remote(&remote, &request).await) },
             )
+            .into())
         }),
     );
     if remote == "auth" {
@@ -93,13 +98,30 @@ pub fn context_json(session: SessionStore, path: String) -> String {
     serde_json::to_string(&context).unwrap_or_default()
 }
 
-/// A remote's request through the interceptor. The answer is always a [`FetchReply`]; when the session ended on
-/// the way, the interceptor has already told the session store, which signs the user out.
-pub(super) async fn fetch_for_remote(request: &str) -> FetchReply {
-    match serde_json::from_str::<FetchRequest>(request) {
-        Ok(request) => http::interceptor().fetch(&request).await,
-        Err(error) => FetchReply::Refused(format!("not a fetch request: {error}")),
+/// `remote`'s request through the interceptor, if its granted capabilities allow the call. The answer is always a
+/// [`FetchReply`]: `Denied` (with an `AccessDenied` event) outside the grant; when the session ended on the way,
+/// the interceptor has already told the session store, which signs the user out.
+pub(super) async fn fetch_for_remote(remote: &str, request: &str) -> FetchReply {
+    let request = match serde_json::from_str::<FetchRequest>(request) {
+        Ok(request) => request,
+        Err(error) => return FetchReply::Refused(format!("not a fetch request: {error}")),
+    };
+    if !with_state(|state| state.grant(remote)).allows_call(&request.method, &request.path) {
+        let call = format!("{} {}", request.method, request.path);
+        emit(AuthEvent::AccessDenied {
+            route: current_path(),
+            permission: call.clone(),
+        });
+        return FetchReply::Denied(call);
     }
+    http::interceptor().fetch(&request).await
+}
+
+/// The page's path, for the `AccessDenied` event of a refused host call.
+fn current_path() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {

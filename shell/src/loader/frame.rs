@@ -145,6 +145,7 @@ pub async fn mount(
     let port = channel.port1();
     let waiter = Rc::new(RefCell::new(Waiter::default()));
     let on_message = {
+        let remote_name = remote.to_owned();
         let waiter = waiter.clone();
         let port = port.clone();
         let iframe = iframe.clone();
@@ -155,7 +156,7 @@ pub async fn mount(
             let Ok(message) = serde_json::from_str::<FromFrame>(&text) else {
                 return;
             };
-            handle(message, &waiter, &port, &iframe, &navigate);
+            handle(&remote_name, message, &waiter, &port, &iframe, &navigate);
         })
     };
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -203,6 +204,7 @@ pub async fn mount(
 
 /// Acts on one message from the frame.
 fn handle(
+    remote: &str,
     message: FromFrame,
     waiter: &Rc<RefCell<Waiter>>,
     port: &web_sys::MessagePort,
@@ -212,8 +214,9 @@ fn handle(
     match message {
         FromFrame::Fetch { id, request } => {
             let port = port.clone();
+            let remote = remote.to_owned();
             leptos::task::spawn_local(async move {
-                let reply = fetch_for_remote(&request).await;
+                let reply = fetch_for_remote(&remote, &request).await;
                 let reply = serde_json::to_string(&reply).unwrap_or_default();
                 send(&port, &ToFrame::Reply { id, reply });
             });

@@ -348,6 +348,8 @@ async fn fetch_and_instantiate(
     })
     .await?;
     check_contract(remote, &module)?;
+    let grant = effective_grant(&manifest, &registry, remote);
+    with_state(|state| state.set_grant(remote, grant));
     let code = RemoteCode {
         module,
         styles: remote_styles(&verified),
@@ -467,6 +469,15 @@ pub(super) fn check_declared_contract(remote: &str, declared: &str) -> Result<()
     }
 }
 
+/// What `remote` may ask of its host: what its manifest declared and the registry granted.
+fn effective_grant(manifest: &RemoteManifest, registry: &Registry, remote: &str) -> shared_types::Capabilities {
+    manifest
+        .capabilities
+        .clone()
+        .unwrap_or_default()
+        .intersect(&registry.grant(remote))
+}
+
 /// How much the registry this page pinned trusts `remote`; a registry that cannot be read counts as trusted here,
 /// and the trusted load then reports why it could not read it.
 pub async fn trust_of(remote: &'static str) -> Trust {
@@ -501,6 +512,8 @@ pub async fn isolated_manifest(
         with_state(|state| state.unpin_manifest(remote));
         return Err(error);
     }
+    let grant = effective_grant(&manifest, &registry, remote);
+    with_state(|state| state.set_grant(remote, grant));
     Ok((manifest, manifest_url))
 }
 

@@ -33,11 +33,15 @@ pub fn pinned_manifests() -> Vec<shared_types::RemoteManifest> {
     with_state(|state| state.manifests())
 }
 
-/// Hands an auth event (as JSON) to every mounted remote; remotes that did not subscribe ignore it.
-pub fn notify_remotes(event: &str) {
-    for target in with_state(|state| state.targets()) {
+/// Hands an auth event named `name` (as JSON) to every mounted remote granted that event; remotes that did not
+/// subscribe ignore it.
+pub fn notify_remotes(name: &str, event: &str) {
+    for (remote, target) in with_state(|state| state.targets()) {
+        if !with_state(|state| state.grant(remote).allows_event(name)) {
+            continue;
+        }
         match target {
-            RemoteTarget::Handle(handle) => import::notify("remote", &handle, event),
+            RemoteTarget::Handle(handle) => import::notify(remote, &handle, event),
             RemoteTarget::Frame(frame) => frame.notify(event),
         }
     }
@@ -55,9 +59,9 @@ pub fn RemoteContextUpdates() -> impl IntoView {
         let path = crate::guard::path_and_query(&location.pathname.get(), &location.search.get());
         let context = bridge::context_json(session, path);
         if previous.as_ref().is_some_and(|previous| *previous != context) {
-            for target in with_state(|state| state.targets()) {
+            for (remote, target) in with_state(|state| state.targets()) {
                 match target {
-                    RemoteTarget::Handle(handle) => import::update("remote", &handle, &context),
+                    RemoteTarget::Handle(handle) => import::update(remote, &handle, &context),
                     RemoteTarget::Frame(frame) => frame.update(&context),
                 }
             }
@@ -127,6 +131,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     with_state(|state| {
                         state.set_mounted(
                             outlet,
+                            name,
                             MountedRemote::Trusted {
                                 handle,
                                 styles: module.styles.clone(),
@@ -211,7 +216,7 @@ async fn mount_isolated(
     match frame::mount(remote, &manifest, &manifest_url, element, context, navigate).await {
         Ok(framed) => {
             if with_state(|state| state.is_live(outlet)) {
-                with_state(|state| state.set_mounted(outlet, MountedRemote::Isolated(Rc::new(framed))));
+                with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
                 crate::devtools::record(remote, &RemoteLoad::Mounted);
                 on_stage(RemoteLoad::Mounted);
             }

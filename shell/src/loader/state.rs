@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::future::{LocalBoxFuture, Shared};
-use shared_types::{Registry, RemoteManifest};
+use shared_types::{Capabilities, Registry, RemoteManifest};
 use wasm_bindgen::JsValue;
 
 use super::bridge::HostBridge;
@@ -67,7 +67,9 @@ pub struct LoaderState {
     next_outlet: u64,
     /// Outlets still on the page; a load that finishes after its outlet is gone must not mount.
     live_outlets: Vec<u64>,
-    mounted: Vec<(u64, MountedRemote)>,
+    mounted: Vec<(u64, &'static str, MountedRemote)>,
+    /// Each loaded remote's effective capabilities: what its manifest declared and the registry granted.
+    grants: Vec<(String, Capabilities)>,
 }
 
 thread_local! {
@@ -192,19 +194,22 @@ impl LoaderState {
         self.live_outlets.contains(&outlet)
     }
 
-    /// Records what `outlet` mounted.
-    pub fn set_mounted(&mut self, outlet: u64, mounted: MountedRemote) {
-        self.mounted.retain(|(id, _)| *id != outlet);
-        self.mounted.push((outlet, mounted));
+    /// Records that `outlet` mounted `remote`.
+    pub fn set_mounted(&mut self, outlet: u64, remote: &'static str, mounted: MountedRemote) {
+        self.mounted.retain(|(id, _, _)| *id != outlet);
+        self.mounted.push((outlet, remote, mounted));
     }
 
-    /// Every mounted remote, to send it a context update or an event.
-    pub fn targets(&self) -> Vec<RemoteTarget> {
+    /// Every mounted remote by name, to send it a context update or an event.
+    pub fn targets(&self) -> Vec<(&'static str, RemoteTarget)> {
         self.mounted
             .iter()
-            .map(|(_, mounted)| match mounted {
-                MountedRemote::Trusted { handle, .. } => RemoteTarget::Handle(handle.clone()),
-                MountedRemote::Isolated(frame) => RemoteTarget::Frame(frame.clone()),
+            .map(|(_, remote, mounted)| {
+                let target = match mounted {
+                    MountedRemote::Trusted { handle, .. } => RemoteTarget::Handle(handle.clone()),
+                    MountedRemote::Isolated(frame) => RemoteTarget::Frame(frame.clone()),
+                };
+                (*remote, target)
             })
             .collect()
     }
@@ -212,7 +217,22 @@ impl LoaderState {
     /// The outlet left the page: forgets it and hands back what it had mounted, for the caller to unmount.
     pub fn close_outlet(&mut self, outlet: u64) -> Option<MountedRemote> {
         self.live_outlets.retain(|id| *id != outlet);
-        let index = self.mounted.iter().position(|(id, _)| *id == outlet)?;
-        Some(self.mounted.swap_remove(index).1)
+        let index = self.mounted.iter().position(|(id, _, _)| *id == outlet)?;
+        Some(self.mounted.swap_remove(index).2)
+    }
+
+    /// Records `remote`'s effective capabilities.
+    pub fn set_grant(&mut self, remote: &str, grant: Capabilities) {
+        self.grants.retain(|(name, _)| name != remote);
+        self.grants.push((remote.to_owned(), grant));
+    }
+
+    /// `remote`'s effective capabilities; nothing for a remote not loaded.
+    pub fn grant(&self, remote: &str) -> Capabilities {
+        self.grants
+            .iter()
+            .find(|(name, _)| name == remote)
+            .map(|(_, grant)| grant.clone())
+            .unwrap_or_default()
     }
 }

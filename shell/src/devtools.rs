@@ -16,7 +16,7 @@ mod enabled {
     use wasm_bindgen::prelude::*;
 
     use crate::dev_override::{DEBUG_PARAMETER, OVERRIDE_PARAMETER, Override, apply, parse_override};
-    use crate::loader::pinned_manifests;
+    use crate::loader::{granted, pinned_manifests};
     use crate::remote_load::RemoteLoad;
     use crate::session::state::Session;
     use crate::session::use_session;
@@ -186,6 +186,14 @@ mod enabled {
                     let marker = manifest_override(&timeline.remote)
                         .and_then(|url| url.rsplit_once('/').map(|(dir, _)| format!("{dir}/")))
                         .unwrap_or_else(|| format!("/remotes/{}/", timeline.remote));
+                    let grant = granted(&timeline.remote);
+                    let grants = grant
+                        .api
+                        .iter()
+                        .chain(grant.events.iter())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let timings = timeline
                         .stages
                         .iter()
@@ -200,6 +208,7 @@ mod enabled {
                             <td>{timeline.state.clone()}</td>
                             <td>{remote_bytes(&marker)}</td>
                             <td>{timings}</td>
+                            <td>{grants}</td>
                         </tr>
                     }
                 })
@@ -218,6 +227,7 @@ mod enabled {
                             <th scope="col">"State"</th>
                             <th scope="col">"Bytes"</th>
                             <th scope="col">"Timings"</th>
+                            <th scope="col">"Grants"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -28,6 +28,11 @@ pub use import::{LoadError, prefetch, remote_serving};
 use shared_types::Trust;
 use state::{MountedRemote, RemoteTarget, with_state};
 
+/// What `remote` may ask of its host on this page (for the debug overlay).
+pub fn granted(remote: &str) -> shared_types::Capabilities {
+    with_state(|state| state.grant(remote))
+}
+
 /// Every remote manifest this page pinned (for the debug overlay).
 pub fn pinned_manifests() -> Vec<shared_types::RemoteManifest> {
     with_state(|state| state.manifests())

@@ -15,8 +15,9 @@ let context = "";
 let nextRequest = 1;
 const pending = new Map();
 
-function send(message) {
-  port.postMessage(JSON.stringify(message));
+// Messages are externally tagged: {"fetch": {...}}, or a bare string for those without fields ("mounted").
+function send(type, fields) {
+  port.postMessage(JSON.stringify(fields === undefined ? type : { [type]: fields }));
 }
 
 function reason(error) {
@@ -46,13 +47,13 @@ const host = {
   context: () => context,
   navigate(path) {
     if (typeof path !== "string") throw new Error("refused: not an in-app path");
-    send({ type: "navigate", path });
+    send("navigate", { path });
   },
   fetch(request) {
     const id = nextRequest++;
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      send({ type: "fetch", id, request: String(request) });
+      send("fetch", { id, request: String(request) });
     });
   },
 };
@@ -80,21 +81,21 @@ async function load(message) {
       document.adoptedStyleSheets = [sheet];
     }
   } catch (error) {
-    send({ type: "failed", stage: "integrity", error: reason(error) });
+    send("failed", { stage: "integrity", error: reason(error) });
     return;
   }
   try {
     module = await import(message.js);
     await module.default({ module_or_path: await wasm });
   } catch (error) {
-    send({ type: "failed", stage: "code", error: reason(error) });
+    send("failed", { stage: "code", error: reason(error) });
     return;
   }
   let contract = "";
   try {
     contract = typeof module.contract === "function" ? String(module.contract()) : "";
   } catch (error) {}
-  send({ type: "loaded", contract });
+  send("loaded", { contract });
 }
 
 function mount() {
@@ -102,28 +103,31 @@ function mount() {
     handle = module.mount(root, host);
   } catch (error) {
     root.replaceChildren();
-    send({ type: "failed", stage: "mount", error: reason(error) });
+    send("failed", { stage: "mount", error: reason(error) });
     return;
   }
-  send({ type: "mounted" });
+  send("mounted");
   let last = -1;
   new ResizeObserver(() => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height !== last) {
       last = height;
-      send({ type: "size", height });
+      send("size", { height });
     }
   }).observe(document.documentElement);
 }
 
 function receive(text) {
+  let type;
   let message;
   try {
-    message = JSON.parse(text);
+    const parsed = JSON.parse(text);
+    type = typeof parsed === "string" ? parsed : Object.keys(parsed)[0];
+    message = typeof parsed === "string" ? {} : parsed[type];
   } catch (error) {
     return;
   }
-  switch (message && message.type) {
+  switch (type) {
     case "load":
       if (!module) load(message);
       break;

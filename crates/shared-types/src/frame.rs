@@ -3,6 +3,9 @@
 //! `fetch` as [`FetchRequest`](crate::FetchRequest) → [`FetchReply`](crate::FetchReply), navigation, events); only
 //! the transport differs, so a remote's code is the same crate either way.
 //!
+//! Externally tagged (`{"fetch":{"id":1,…}}`, `"mounted"`): the shell's wasm parses that form without serde's
+//! buffering of internally tagged enums, which costs several kilobytes.
+//!
 //! The shell never runs anything it receives: it parses each message into [`FromFrame`] and drops what does not
 //! parse. The frame loads only the files the shell names, under the digests the shell read from the manifest.
 
@@ -10,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the shell tells the frame.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ToFrame {
     /// Load these entries (verified against these digests), then mount with this `HostContext` JSON.
     Load {
@@ -40,7 +43,7 @@ pub enum ToFrame {
 
 /// What the frame tells the shell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromFrame {
     /// The remote's code loaded and verified; it declares this contract version (`MAJOR.MINOR`).
     Loaded { contract: String },

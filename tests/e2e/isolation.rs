@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::ALICE;
 
 /// Lists `remotes` as isolated in the served registry (every variant of the file), as an operator would.
-fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
+pub fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
     let path = site.join("remotes.json");
     let mut registry: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
     registry["isolated"] = json!(remotes);
@@ -25,7 +25,7 @@ fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
 }
 
 /// Switches WebDriver into the frame of `remote` once it is on the page.
-async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {
+pub async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {
     let selector = format!("iframe.remote-frame[title='{remote}']");
     let deadline = Instant::now() + e2e::PATIENCE;
     loop {

@@ -62,7 +62,9 @@ pub fn install(site: &Path, remote: &str, contract: Option<&str>) -> Result<()> 
     )
 }
 
-fn install_script(site: &Path, remote: &str, js: &str) -> Result<()> {
+/// Registers the plain-JS remote `js` (its `CONTRACT` replaced by the build's version) as remote `remote`, granted
+/// `GET /api/orders` only.
+pub fn install_script(site: &Path, remote: &str, js: &str) -> Result<()> {
     let real_contract = build_contract(site)?;
     let js = js.replace("CONTRACT", &real_contract);
     let wasm = b"\0asm\x01\0\0\0";

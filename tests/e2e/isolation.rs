@@ -137,3 +137,40 @@ async fn a_trusted_remote_calling_outside_its_grant_is_denied() -> Result<()> {
 async fn an_isolated_remote_calling_outside_its_grant_is_denied() -> Result<()> {
     a_call_outside_the_grant_is_denied(true).await
 }
+
+#[tokio::test]
+async fn an_isolated_orders_remote_places_an_order_through_the_host() -> Result<()> {
+    let journey = Journey::start_with_site(|site| isolate(site, &["orders"])).await?;
+    journey.open("/orders").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/orders").await?;
+    let before = journey.order_ids_of(ALICE.0).await?.len();
+    enter_remote_frame(&journey, "orders").await?;
+    journey.text("New order").await?;
+    journey.field("Item").await?.send_keys("Green tea").await?;
+    let quantity = journey.field("Quantity").await?;
+    quantity.clear().await?;
+    quantity.send_keys("2").await?;
+    journey.button("Place order").await?.click().await?;
+    journey.text("placed.").await?;
+    journey.text("Green tea").await?;
+    let after = journey.order_ids_of(ALICE.0).await?.len();
+    ensure!(after == before + 1, "orders before {before}, after {after}");
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn an_isolated_orders_remote_words_no_access_and_not_found_itself() -> Result<()> {
+    let journey = Journey::start_with_site(|site| isolate(site, &["orders"])).await?;
+    let alices_order = journey.order_ids_of(ALICE.0).await?[0];
+    journey.open(&format!("/orders/{alices_order}")).await?;
+    journey.sign_in(crate::BOB.0, crate::BOB.1).await?;
+    journey.wait_for_location(&format!("/orders/{alices_order}")).await?;
+    enter_remote_frame(&journey, "orders").await?;
+    journey.text("You do not have access to this order").await?;
+    journey.browser.enter_parent_frame().await?;
+    journey.open("/orders/987654").await?;
+    enter_remote_frame(&journey, "orders").await?;
+    journey.text("Order not found").await?;
+    journey.finish().await
+}

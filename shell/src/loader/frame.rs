@@ -1,4 +1,4 @@
-//! Isolated remotes: a remote the registry lists as `isolated` runs in `<iframe sandbox="allow-scripts">` on the
+//! Isolated remotes: a remote the registry lists as `isolated` runs in `<iframe sandbox="allow-scripts allow-forms">` on the
 //! frame document (`/frame.html`, sent with its own strict CSP), and talks to the shell only through one
 //! `MessageChannel` carrying [`ToFrame`] and [`FromFrame`] JSON.
 //!
@@ -125,7 +125,9 @@ pub async fn mount(
         .create_element("iframe")
         .map_err(|_| failed("could not create a frame".into()))?
         .unchecked_into();
-    let _ = iframe.set_attribute("sandbox", "allow-scripts");
+    // `allow-forms` only so that a remote's form fires its `submit` event (remotes handle it in code); the frame's
+    // CSP (`form-action 'none'`) still stops any real submission.
+    let _ = iframe.set_attribute("sandbox", "allow-scripts allow-forms");
     let _ = iframe.set_attribute("class", "remote-frame");
     iframe.set_title(remote);
     iframe.set_src(FRAME_DOCUMENT);

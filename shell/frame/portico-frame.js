@@ -61,6 +61,8 @@ const host = {
 async function load(message) {
   context = message.context;
   root.dataset.remote = message.remote;
+  if (message.lang) document.documentElement.lang = message.lang;
+  if (message.dir) document.documentElement.dir = message.dir;
   const shellStyles = document.createElement("link");
   shellStyles.rel = "stylesheet";
   shellStyles.href = message.shell_css;

@@ -62,6 +62,13 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
     journey.text("Your orders").await?;
     journey.text("Espresso beans").await?;
 
+    let language = journey
+        .script("return [document.documentElement.lang, document.documentElement.dir];")
+        .await?;
+    ensure!(
+        language == json!(["en", "ltr"]),
+        "the frame should follow the shell's language and direction (lang=\"en\", ltr): {language}"
+    );
     let reach = journey.script(PROBE_FROM_INSIDE).await?;
     ensure!(
         reach["origin"] == json!("null"),

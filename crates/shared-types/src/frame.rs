@@ -29,6 +29,11 @@ pub enum ToFrame {
         css_integrity: Option<String>,
         /// The shell's own stylesheet (platform look and variables), applied inside the frame.
         shell_css: String,
+        /// The page's language and direction (`lang`, `dir` of the shell's document), so the frame follows them.
+        #[serde(default)]
+        lang: String,
+        #[serde(default)]
+        dir: String,
         context: String,
     },
     /// The contract check passed: mount the loaded remote.

@@ -181,6 +181,8 @@ fn frame_messages_keep_their_wire_format() {
                 css: None,
                 css_integrity: None,
                 shell_css: "/style-0123456789abcdef.css".into(),
+                lang: "en".into(),
+                dir: "ltr".into(),
                 context: r#"{"identity":{},"path":"/orders"}"#.into(),
             },
             ToFrame::Mount,

@@ -188,6 +188,8 @@ pub async fn mount(
             css: stylesheet.as_ref().map(|(url, _)| url.clone()),
             css_integrity: stylesheet.as_ref().map(|(_, digest)| (*digest).to_owned()),
             shell_css: shell_stylesheet(&document),
+            lang: document_attribute(&document, "lang"),
+            dir: document_attribute(&document, "dir"),
             context,
         },
     );
@@ -270,6 +272,14 @@ async fn frame_ready(iframe: web_sys::HtmlIFrameElement) {
     if let Some(listener) = slot.take() {
         let _ = window.remove_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
     }
+}
+
+/// An attribute of the shell's `<html>` element, or "".
+fn document_attribute(document: &web_sys::Document, name: &str) -> String {
+    document
+        .document_element()
+        .and_then(|root| root.get_attribute(name))
+        .unwrap_or_default()
 }
 
 /// The URL of the shell's own stylesheet (platform look and variables), for the frame to apply too.

@@ -55,8 +55,15 @@ async fn a_customer_places_an_order_and_sees_it_in_the_list() -> Result<()> {
     journey.open("/orders").await?;
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.wait_for_location("/orders").await?;
-    journey.text("New order").await?;
+    place_green_tea_as_alice(&journey).await?;
+    journey.finish().await
+}
+
+/// On the orders page (in whatever frame it runs), alice orders two green teas; the list shows the new order and
+/// the server has one more.
+pub async fn place_green_tea_as_alice(journey: &Journey) -> Result<()> {
     let before = journey.order_ids_of(ALICE.0).await?.len();
+    journey.text("New order").await?;
     journey.field("Item").await?.send_keys("Green tea").await?;
     let quantity = journey.field("Quantity").await?;
     quantity.clear().await?;
@@ -66,7 +73,7 @@ async fn a_customer_places_an_order_and_sees_it_in_the_list() -> Result<()> {
     journey.text("Green tea").await?;
     let after = journey.order_ids_of(ALICE.0).await?.len();
     ensure!(after == before + 1, "orders before {before}, after {after}");
-    journey.finish().await
+    Ok(())
 }
 
 #[tokio::test]

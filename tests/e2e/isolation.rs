@@ -151,18 +151,8 @@ async fn an_isolated_orders_remote_places_an_order_through_the_host() -> Result<
     journey.open("/orders").await?;
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.wait_for_location("/orders").await?;
-    let before = journey.order_ids_of(ALICE.0).await?.len();
     enter_remote_frame(&journey, "orders").await?;
-    journey.text("New order").await?;
-    journey.field("Item").await?.send_keys("Green tea").await?;
-    let quantity = journey.field("Quantity").await?;
-    quantity.clear().await?;
-    quantity.send_keys("2").await?;
-    journey.button("Place order").await?.click().await?;
-    journey.text("placed.").await?;
-    journey.text("Green tea").await?;
-    let after = journey.order_ids_of(ALICE.0).await?.len();
-    ensure!(after == before + 1, "orders before {before}, after {after}");
+    crate::access::place_green_tea_as_alice(&journey).await?;
     journey.finish().await
 }
 

@@ -16,26 +16,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ToFrame {
     /// Load these entries (verified against these digests), then mount with this `HostContext` JSON.
-    Load {
-        /// The remote's name, for its mount point's `data-remote` (its stylesheet's scope).
-        remote: String,
-        js: String,
-        js_integrity: String,
-        wasm: String,
-        wasm_integrity: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        css: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        css_integrity: Option<String>,
-        /// The shell's own stylesheet (platform look and variables), applied inside the frame.
-        shell_css: String,
-        /// The page's language and direction (`lang`, `dir` of the shell's document), so the frame follows them.
-        #[serde(default)]
-        lang: String,
-        #[serde(default)]
-        dir: String,
-        context: String,
-    },
+    Load(Box<LoadRemote>),
     /// The contract check passed: mount the loaded remote.
     Mount,
     /// A new `HostContext` as JSON (path or identity changed).
@@ -44,6 +25,33 @@ pub enum ToFrame {
     Event { event: String },
     /// The answer to the frame's request `id`: a `FetchReply` as JSON.
     Reply { id: u32, reply: String },
+}
+
+/// What [`ToFrame::Load`] carries (boxed: it is much larger than the other messages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadRemote {
+    /// The remote's name, for its mount point's `data-remote` (its stylesheet's scope).
+    pub remote: String,
+    /// The JS entry's URL and SRI digest.
+    pub js: String,
+    pub js_integrity: String,
+    /// The wasm module's URL and SRI digest.
+    pub wasm: String,
+    pub wasm_integrity: String,
+    /// The remote's stylesheet's URL and SRI digest, when it ships one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css_integrity: Option<String>,
+    /// The shell's own stylesheet (platform look and variables), applied inside the frame.
+    pub shell_css: String,
+    /// The page's language and direction (`lang`, `dir` of the shell's document), so the frame follows them.
+    #[serde(default)]
+    pub lang: String,
+    #[serde(default)]
+    pub dir: String,
+    /// The `HostContext` to mount with, as JSON.
+    pub context: String,
 }
 
 /// What the frame tells the shell.

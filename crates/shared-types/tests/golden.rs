@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared_types::frame::{FromFrame, ToFrame};
+use shared_types::frame::{FromFrame, LoadRemote, ToFrame};
 use shared_types::{
     AuthEvent, CONTRACT_VERSION, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, LoadStage,
     Registry, RemoteManifest, SignInRequest, SignInResult, SignOutReason,
@@ -172,7 +172,7 @@ fn frame_messages_keep_their_wire_format() {
     check(
         "to_frame",
         &vec![
-            ToFrame::Load {
+            ToFrame::Load(Box::new(LoadRemote {
                 remote: "orders".into(),
                 js: "/remotes/orders/remote_orders-0123456789abcdef.js".into(),
                 js_integrity: format!("sha384-{}", "J".repeat(64)),
@@ -184,7 +184,7 @@ fn frame_messages_keep_their_wire_format() {
                 lang: "en".into(),
                 dir: "ltr".into(),
                 context: r#"{"identity":{},"path":"/orders"}"#.into(),
-            },
+            })),
             ToFrame::Mount,
             ToFrame::Context {
                 context: r#"{"identity":{},"path":"/orders/1"}"#.into(),

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use shared_types::RemoteManifest;
-use shared_types::frame::{FRAME_DOCUMENT, FRAME_READY, FromFrame, ToFrame};
+use shared_types::frame::{FRAME_DOCUMENT, FRAME_READY, FromFrame, LoadRemote, ToFrame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -179,7 +179,7 @@ pub async fn mount(
     let stylesheet = manifest.stylesheet(manifest_url);
     send(
         &framed.port,
-        &ToFrame::Load {
+        &ToFrame::Load(Box::new(LoadRemote {
             remote: remote.to_owned(),
             js,
             js_integrity: manifest.entry_js_integrity.clone(),
@@ -191,7 +191,7 @@ pub async fn mount(
             lang: document_attribute(&document, "lang"),
             dir: document_attribute(&document, "dir"),
             context,
-        },
+        })),
     );
     match next_lifecycle(&waiter, LOAD_TIMEOUT_MS).await {
         Some(FromFrame::Loaded { contract }) => check_contract(remote, &contract)?,

@@ -299,24 +299,7 @@ async fn fetch_and_instantiate(
     on_stage: &StageListener,
 ) -> Result<RemoteCode, LoadError> {
     on_stage(RemoteLoad::Fetching);
-    let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
-    // A development override (dev-tools builds only) replaces the registry's URL for this browser; the manifest it
-    // names is checked exactly like the registry's.
-    let manifest_url = match crate::devtools::manifest_override(remote) {
-        Some(url) => url,
-        None => registry
-            .manifest_url(remote)
-            .map_err(|error| LoadError::Registry(error.to_string()))?
-            .to_owned(),
-    };
-    let manifest = within(
-        remote,
-        LoadStage::Manifest,
-        FETCH_TIMEOUT_MS,
-        pinned_manifest(remote, &manifest_url),
-    )
-    .await?;
-    check_permissions(remote, &manifest.permissions, identity)?;
+    let (registry, manifest, manifest_url) = permitted_manifest(remote, identity).await?;
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
     // uses new URLs (the server ignores the query); "Retry" then works once the cause is fixed, without a reload.
@@ -487,12 +470,31 @@ pub async fn trust_of(remote: &'static str) -> Trust {
     }
 }
 
-/// The pinned manifest of an isolated remote and its URL, after the same permission check as a trusted load; a
-/// refused or failed one is unpinned again.
+/// The pinned manifest of an isolated remote and its URL, after the same permission check as a trusted load (a
+/// refused one is unpinned again); records the remote's effective grant.
 pub async fn isolated_manifest(
     remote: &'static str,
     identity: &IdentityContext,
 ) -> Result<(RemoteManifest, String), LoadError> {
+    let (registry, manifest, manifest_url) = match permitted_manifest(remote, identity).await {
+        Ok(found) => found,
+        Err(error) => {
+            with_state(|state| state.unpin_manifest(remote));
+            return Err(error);
+        }
+    };
+    let grant = effective_grant(&manifest, &registry, remote);
+    with_state(|state| state.set_grant(remote, grant));
+    Ok((manifest, manifest_url))
+}
+
+/// The pinned registry, `remote`'s pinned manifest and its URL, once the manifest's permissions are checked against
+/// `identity`. A development override (dev-tools builds only) replaces the registry's URL for this browser; the
+/// manifest it names is checked exactly like the registry's.
+async fn permitted_manifest(
+    remote: &str,
+    identity: &IdentityContext,
+) -> Result<(Registry, RemoteManifest, String), LoadError> {
     let registry = within(remote, LoadStage::Registry, FETCH_TIMEOUT_MS, pinned_registry(remote)).await?;
     let manifest_url = match crate::devtools::manifest_override(remote) {
         Some(url) => url,
@@ -508,13 +510,8 @@ pub async fn isolated_manifest(
         pinned_manifest(remote, &manifest_url),
     )
     .await?;
-    if let Err(error) = check_permissions(remote, &manifest.permissions, identity) {
-        with_state(|state| state.unpin_manifest(remote));
-        return Err(error);
-    }
-    let grant = effective_grant(&manifest, &registry, remote);
-    with_state(|state| state.set_grant(remote, grant));
-    Ok((manifest, manifest_url))
+    check_permissions(remote, &manifest.permissions, identity)?;
+    Ok((registry, manifest, manifest_url))
 }
 
 /// Adopts the remote's stylesheet into the document, then calls its `mount(element, host)`, returning its handle.

@@ -152,7 +152,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     // loads a fresh instance of it.
                     element.set_inner_html("");
                     with_state(|state| state.forget_module(name));
-                    failed(name, &error, status);
+                    refused(name, &error, status, path_and_query);
                 }
             }
         });
@@ -277,24 +277,6 @@ fn refused_with(
         stage: error.stage(),
     });
     status(RemoteLoad::Failed {
-        stage: error.stage(),
-        error: error.to_string(),
-    });
-}
-
-fn failed(remote: &str, error: &LoadError, status: RwSignal<RemoteLoad>) {
-    crate::devtools::record(
-        remote,
-        &RemoteLoad::Failed {
-            stage: error.stage(),
-            error: error.to_string(),
-        },
-    );
-    emit(AuthEvent::RemoteLoadFailed {
-        remote: remote.to_owned(),
-        stage: error.stage(),
-    });
-    status.try_set(RemoteLoad::Failed {
         stage: error.stage(),
         error: error.to_string(),
     });

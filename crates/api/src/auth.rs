@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use shared_types::IdentityContext;
 
 use crate::bearer::Caller;
+use crate::config::SessionMode;
 use crate::passwords::{verify_against_nothing, verify_password};
 use crate::problem::{ApiError, FieldError, JsonBody, SessionPresence};
 use crate::sessions::{ProvenSession, RefreshRejection};
@@ -28,6 +29,10 @@ use crate::users::{self, UserRecord};
 pub const REFRESH_COOKIE: &str = "portico_refresh";
 /// Path of the refresh cookie: only the auth endpoints ever receive it.
 pub const REFRESH_COOKIE_PATH: &str = "/api/auth";
+/// The access cookie of cookie mode on dev loopback (plain http).
+pub const ACCESS_COOKIE: &str = "portico_access";
+/// The access cookie of cookie mode wherever cookies are `Secure`.
+pub const SECURE_ACCESS_COOKIE: &str = "__Host-portico_access";
 const MAX_USERNAME_CHARS: usize = 64;
 const MAX_PASSWORD_CHARS: usize = 1024;
 
@@ -41,7 +46,9 @@ pub struct LoginRequest {
 /// Body answered by login and refresh.
 #[derive(Serialize)]
 pub struct SessionResponse {
-    access_token: String,
+    /// Absent in cookie mode: the token travels only in the `HttpOnly` access cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
     /// Unix seconds at which the access token expires.
     expires_at: u64,
     /// The access token's lifetime in whole seconds, so the browser can schedule refreshes by its own clock.
@@ -242,6 +249,16 @@ fn respond_with_session(
     let now = u64::try_from(now_ms() / 1000).unwrap_or_default();
     let (access_token, expires_at) = state.tokens.issue(&subject, now);
     let expires_in = expires_at.saturating_sub(now);
+    let cookie_mode = state.config.session_mode == SessionMode::Cookie;
+    let jar = if cookie_mode {
+        jar.add(access_cookie(
+            state,
+            access_token.clone(),
+            time::Duration::seconds(i64::try_from(expires_in).unwrap_or(i64::MAX)),
+        ))
+    } else {
+        jar
+    };
     let jar = match &session.new_token {
         Some(token) => {
             let remaining_secs = (session.family_expires_at_ms - now_ms()).max(0) / 1000;
@@ -256,7 +273,7 @@ fn respond_with_session(
     (
         jar,
         Json(SessionResponse {
-            access_token,
+            access_token: (!cookie_mode).then_some(access_token),
             expires_at,
             expires_in,
             identity,
@@ -274,8 +291,34 @@ fn refresh_cookie(state: &AppState, value: String, max_age: time::Duration) -> C
         .build()
 }
 
+/// The access cookie of cookie mode: `__Host-` prefixed (so `Secure`, `Path=/`, no `Domain`) wherever cookies are
+/// secure, and the plain name on dev loopback, where the server allows cookies without `Secure`.
+pub fn access_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies() {
+        SECURE_ACCESS_COOKIE
+    } else {
+        ACCESS_COOKIE
+    }
+}
+
+fn access_cookie(state: &AppState, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build((access_cookie_name(state), value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(state.config.secure_cookies())
+        .max_age(max_age)
+        .build()
+}
+
+/// Clears the refresh cookie, and in cookie mode the access cookie too.
 fn clear_refresh_cookie(state: &AppState, jar: CookieJar) -> CookieJar {
-    jar.add(refresh_cookie(state, String::new(), time::Duration::ZERO))
+    let jar = jar.add(refresh_cookie(state, String::new(), time::Duration::ZERO));
+    if state.config.session_mode == SessionMode::Cookie {
+        jar.add(access_cookie(state, String::new(), time::Duration::ZERO))
+    } else {
+        jar
+    }
 }
 
 fn session_invalid(state: &AppState, jar: CookieJar, presence: SessionPresence) -> Response {

@@ -2,6 +2,9 @@
 //!
 //! A missing, malformed, expired, foreign or badly signed token is one answer: 401 with
 //! `WWW-Authenticate: Bearer error="invalid_token"`. A valid token without the needed permission is 403.
+//!
+//! In cookie mode the token may instead come from the `HttpOnly` access cookie, and then only together with the
+//! CSRF header (`X-Requested-With: portico`), which a cross-site page cannot add.
 
 use std::sync::Arc;
 
@@ -9,6 +12,11 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use axum_extra::extract::CookieJar;
+
+use crate::auth::access_cookie_name;
+use crate::config::SessionMode;
+use crate::csrf::has_csrf_header;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::tokens::AccessClaims;
@@ -42,11 +50,20 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
-        let Some(token) = header.and_then(bearer_token) else {
+        let from_cookie = || {
+            if state.config.session_mode != SessionMode::Cookie || !has_csrf_header(&parts.headers) {
+                return None;
+            }
+            CookieJar::from_headers(&parts.headers)
+                .get(access_cookie_name(state))
+                .map(|cookie| cookie.value().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let Some(token) = header.and_then(bearer_token).map(str::to_owned).or_else(from_cookie) else {
             state.auth_counters.record_bearer_rejected();
             return Err(ApiError::InvalidToken);
         };
-        match state.tokens.verify(token) {
+        match state.tokens.verify(&token) {
             Ok(claims) => Ok(Caller(claims)),
             Err(reason) => {
                 tracing::debug!(%reason, "access token refused");

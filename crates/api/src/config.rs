@@ -63,6 +63,20 @@ pub struct Cli {
     /// Window, in seconds, over which failed sign-ins are counted.
     #[arg(long, env = "PORTICO_LOGIN_FAILURE_WINDOW", default_value_t = 60)]
     pub login_failure_window: u64,
+    /// How the browser proves a session to the API: `token` (an access token in the response body, sent as
+    /// `Authorization: Bearer`) or `cookie` (an `HttpOnly` access cookie plus the CSRF header; the browser never
+    /// holds a token).
+    #[arg(long, env = "PORTICO_SESSION_MODE", value_enum, default_value_t = SessionMode::Token)]
+    pub session_mode: SessionMode,
+}
+
+/// How the browser proves a session to the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SessionMode {
+    /// Access tokens in response bodies, sent back as `Authorization: Bearer`.
+    Token,
+    /// Access tokens only in an `HttpOnly`, `SameSite=Strict` cookie, with the CSRF header on every call.
+    Cookie,
 }
 
 /// Validated server configuration.
@@ -85,6 +99,7 @@ pub struct Config {
     pub login_failure_window: Duration,
     /// Largest JSON body the API accepts; bigger ones get 413.
     pub max_body_bytes: usize,
+    pub session_mode: SessionMode,
 }
 
 /// A configuration that cannot work.
@@ -160,6 +175,7 @@ impl Cli {
             login_max_failures: self.login_max_failures.max(1),
             login_failure_window: Duration::from_secs(self.login_failure_window),
             max_body_bytes: 16 * 1024,
+            session_mode: self.session_mode,
         };
         config.validate()?;
         Ok(config)

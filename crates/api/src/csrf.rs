@@ -53,9 +53,16 @@ fn check_origin(headers: &HeaderMap, allowed_origins: &[String]) -> Result<(), A
     Ok(())
 }
 
+/// Whether the request carries `X-Requested-With: portico`.
+pub fn has_csrf_header(headers: &HeaderMap) -> bool {
+    headers
+        .get(CSRF_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case(CSRF_HEADER_VALUE))
+}
+
 fn check_custom_header(headers: &HeaderMap) -> Result<(), ApiError> {
-    let value = headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok());
-    if value.is_some_and(|value| value.eq_ignore_ascii_case(CSRF_HEADER_VALUE)) {
+    if has_csrf_header(headers) {
         Ok(())
     } else {
         Err(ApiError::CrossSiteRequest)

@@ -4,6 +4,7 @@
 mod support;
 
 mod authorization;
+mod cookie_mode;
 mod counters;
 mod operations;
 mod refresh;

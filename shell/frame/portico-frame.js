@@ -110,13 +110,18 @@ function mount() {
   }
   send("mounted");
   let last = -1;
-  new ResizeObserver(() => {
+  const reportSize = () => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height !== last) {
       last = height;
       send("size", { height });
     }
-  }).observe(document.documentElement);
+  };
+  // ResizeObserver runs only when the frame renders, which a browser may delay (a page resumed from being frozen
+  // renders a new frame late); a MutationObserver runs after every change of the remote's DOM regardless.
+  new ResizeObserver(reportSize).observe(document.documentElement);
+  new MutationObserver(reportSize).observe(root, { childList: true, subtree: true, characterData: true, attributes: true });
+  reportSize();
 }
 
 function receive(text) {

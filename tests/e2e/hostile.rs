@@ -29,22 +29,45 @@ export function mount(element, host) {
   report.id = "hostile-report";
   element.append(button, report);
   button.addEventListener("click", async () => {
-    const seen = [];
+    const seen = { fetch: [], headers_set: [], decode: [], json: [] };
     const results = {};
+    const replace = (key, ownerOf, name, wrap) => attempt(() => {
+      const owner = ownerOf();
+      const original = owner[name];
+      owner[name] = wrap(original, (value) => { if (tokenIn(value)) seen[key].push(value); });
+      return owner[name] !== original ? 'replaced' : '';
+    });
     results.cookie = await attempt(() => document.cookie);
     results.storage = await attempt(() => localStorage.length >= 0 ? 'localStorage' : '');
     results.indexeddb = await attempt(() => new Promise((ok, no) => { const r = indexedDB.open('hostile'); r.onsuccess = () => ok('opened'); r.onerror = () => no(r.error); }));
-    results.replace_fetch = await attempt(() => { const original = window.top.fetch; window.top.fetch = function (input, init) { try { const auth = (input && input.headers && input.headers.get && input.headers.get('authorization')) || (init && init.headers && JSON.stringify(init.headers)); if (auth) seen.push(auth); } catch (e) {} return original.apply(this, arguments); }; return 'replaced'; });
-    results.replace_headers_set = await attempt(() => { const original = Headers.prototype.set; window.top.Headers.prototype.set = function (name, value) { if (String(name).toLowerCase() === 'authorization') seen.push(value); return original.apply(this, arguments); }; return 'replaced'; });
+    const replaced = {};
+    replaced.fetch = await replace('fetch', () => window.top, 'fetch', (original, note) => function (input, init) {
+      try { note(input && input.headers && input.headers.get && input.headers.get('authorization')); note(init && init.headers && JSON.stringify(init.headers instanceof Headers ? [...init.headers] : init.headers)); } catch (e) {}
+      return original.apply(this, arguments);
+    });
+    replaced.headers_set = await replace('headers_set', () => window.top.Headers.prototype, 'set', (original, note) => function (name, value) { note(value); return original.apply(this, arguments); });
+    replaced.decode = await replace('decode', () => window.top.TextDecoder.prototype, 'decode', (original, note) => function () { const text = original.apply(this, arguments); note(text); return text; });
+    replaced.json = await replace('json', () => window.top.Response.prototype, 'json', (original, note) => async function () { const value = await original.apply(this, arguments); note(JSON.stringify(value)); return value; });
     results.refresh_token = await attempt(async () => { const r = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'X-Requested-With': 'portico' }, credentials: 'include' }); return tokenIn(await r.text()); });
-    results.direct_api = await attempt(async () => { const r = await fetch('/api/orders', { credentials: 'include' }); return r.ok ? 'orders' : ''; });
+    results.direct_api = await attempt(async () => { const r = await fetch('/api/orders', { headers: { 'X-Requested-With': 'portico' }, credentials: 'include' }); return r.ok ? 'orders' : ''; });
     results.shell_dom = await attempt(() => window.top.document.querySelector('header') ? 'header' : '');
+    results.navigate_top = await attempt(() => { window.top.location.href = '#hostile'; return window.top.location.hash === '#hostile' ? 'navigated' : ''; });
     results.forged_ready = await attempt(() => { window.parent.postMessage('portico-frame-ready', '*'); return ''; });
+    results.forged_message = await attempt(() => new Promise((done) => {
+      const forged = JSON.stringify({ fetch: { id: 99, remote: 'orders', request: JSON.stringify({ method: 'GET', path: '/api/orders' }) } });
+      // Only an answer counts, not the fixture's own posts (trusted, it posts to its own window).
+      const listen = (event) => { if (event.data !== forged && event.data !== 'portico-frame-ready') done('answer: ' + String(event.data)); };
+      window.addEventListener('message', listen);
+      window.parent.postMessage(forged, '*');
+      setTimeout(() => { window.removeEventListener('message', listen); done(''); }, 300);
+    }));
     results.outside_grant = await attempt(async () => { const reply = await host.fetch(JSON.stringify({ method: 'GET', path: '/api/admin/users' })); return reply.includes('denied') ? '' : reply; });
-    // Give the shell a reason to call the API, then look at what the replaced functions saw.
+    // Give the shell a reason to call the API, then look at what each replaced function saw.
     await host.fetch(JSON.stringify({ method: 'GET', path: '/api/orders' }));
     await new Promise((done) => setTimeout(done, 300));
-    results.token_seen = seen.some((value) => tokenIn(value)) ? 'got: token' : 'blocked: nothing';
+    for (const key of Object.keys(seen)) {
+      results[key + '_sees_token'] = !replaced[key].startsWith('got') ? replaced[key] : seen[key].length ? 'got: token' : 'blocked: replaced, saw nothing';
+    }
     report.textContent = JSON.stringify(results);
   });
   return { unmount() { element.replaceChildren(); }, update() {}, free() {} };
@@ -53,7 +76,12 @@ export function mount(element, host) {
 
 /// Installs the fixture as the dashboard, isolated or not, signs in, runs the attack and returns the report.
 async fn attack(isolated: bool) -> Result<BTreeMap<String, String>> {
-    let journey = Journey::start_with_site(|site| {
+    attack_on(isolated, |_| {}).await
+}
+
+/// [`attack`] against a server configured by `configure`.
+async fn attack_on(isolated: bool, configure: impl FnOnce(&mut api::Config)) -> Result<BTreeMap<String, String>> {
+    let journey = Journey::start_with(configure, |site| {
         probe::install_script(site, "dashboard", HOSTILE_JS)?;
         crate::isolation::isolate(site, if isolated { &["dashboard"] } else { &[] })
     })
@@ -108,9 +136,9 @@ fn outcomes(report: &BTreeMap<String, String>) -> BTreeMap<String, &'static str>
         .collect()
 }
 
-/// The trust-model table of ARCHITECTURE.md: for each fixture key, the first word of the isolated and of the
-/// trusted token-mode column.
-fn documented() -> Result<BTreeMap<String, (String, String)>> {
+/// The trust-model table of ARCHITECTURE.md: for each fixture key, the first word ("succeeds" or "fails") of the
+/// isolated, the trusted token-mode and the trusted cookie-mode column.
+fn documented() -> Result<BTreeMap<String, [String; 3]>> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ARCHITECTURE.md");
     let text = std::fs::read_to_string(&path)?;
     let mut rows = BTreeMap::new();
@@ -119,9 +147,12 @@ fn documented() -> Result<BTreeMap<String, (String, String)>> {
         let Some(key) = cells.first().and_then(|cell| cell.split('`').nth(1)) else {
             continue;
         };
-        if cells.len() == 3 {
+        if cells.len() == 4 {
             let first_word = |cell: &str| cell.split_whitespace().next().unwrap_or_default().to_owned();
-            rows.insert(key.to_owned(), (first_word(cells[1]), first_word(cells[2])));
+            rows.insert(
+                key.to_owned(),
+                [first_word(cells[1]), first_word(cells[2]), first_word(cells[3])],
+            );
         }
     }
     if rows.is_empty() {
@@ -130,29 +161,11 @@ fn documented() -> Result<BTreeMap<String, (String, String)>> {
     Ok(rows)
 }
 
-#[tokio::test]
-async fn an_isolated_hostile_remote_gets_nothing_and_the_table_says_so() -> Result<()> {
-    let report = attack(true).await?;
+/// Fails unless the fixture attempted exactly the table's rows and column `column` of the table (0 isolated, 1
+/// trusted token mode, 2 trusted cookie mode) says what the fixture saw for each.
+fn matches_table(report: &BTreeMap<String, String>, column: usize, mode: &str) -> Result<()> {
     let table = documented()?;
-    for (key, outcome) in outcomes(&report) {
-        ensure!(outcome == "fails", "isolated, `{key}` succeeded: {}", report[&key]);
-        let row = table
-            .get(&key)
-            .with_context(|| format!("ARCHITECTURE.md's table has no row `{key}`"))?;
-        ensure!(
-            row.0 == outcome,
-            "ARCHITECTURE.md says `{key}` {} when isolated; the fixture saw it {outcome}",
-            row.0
-        );
-    }
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_trusted_hostile_remote_in_token_mode_gets_what_the_table_says() -> Result<()> {
-    let report = attack(false).await?;
-    let table = documented()?;
-    let record = outcomes(&report);
+    let record = outcomes(report);
     ensure!(
         record.keys().collect::<Vec<_>>() == table.keys().collect::<Vec<_>>(),
         "the table's rows {:?} differ from the fixture's attempts {:?}",
@@ -161,11 +174,37 @@ async fn a_trusted_hostile_remote_in_token_mode_gets_what_the_table_says() -> Re
     );
     for (key, outcome) in record {
         ensure!(
-            table[&key].1 == outcome,
-            "ARCHITECTURE.md says `{key}` {} for a trusted remote in token mode; the fixture saw it {outcome} ({})",
-            table[&key].1,
+            table[&key][column] == outcome,
+            "ARCHITECTURE.md says `{key}` {} for a remote {mode}; the fixture saw it {outcome} ({})",
+            table[&key][column],
             report[&key]
         );
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn an_isolated_hostile_remote_gets_nothing_and_the_table_says_so() -> Result<()> {
+    let report = attack(true).await?;
+    for (key, outcome) in outcomes(&report) {
+        ensure!(outcome == "fails", "isolated, `{key}` succeeded: {}", report[&key]);
+    }
+    matches_table(&report, 0, "isolated")
+}
+
+#[tokio::test]
+async fn a_trusted_hostile_remote_in_token_mode_gets_what_the_table_says() -> Result<()> {
+    let report = attack_on(false, |config| config.session_mode = api::config::SessionMode::Token).await?;
+    matches_table(&report, 1, "trusted in token mode")
+}
+
+#[tokio::test]
+async fn a_trusted_hostile_remote_in_cookie_mode_finds_no_access_token() -> Result<()> {
+    let report = attack_on(false, |config| config.session_mode = api::config::SessionMode::Cookie).await?;
+    let found: Vec<_> = report.iter().filter(|(_, value)| value.contains("token")).collect();
+    ensure!(
+        found.is_empty(),
+        "in cookie mode the hostile remote found a token: {found:?}"
+    );
+    matches_table(&report, 2, "trusted in cookie mode")
 }

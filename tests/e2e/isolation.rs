@@ -28,6 +28,7 @@ pub fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
 pub async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {
     let selector = format!("iframe.remote-frame[title='{remote}']");
     let deadline = Instant::now() + e2e::PATIENCE;
+    journey.browser.enter_parent_frame().await?;
     loop {
         if let Ok(frame) = journey.browser.find(Locator::Css(&selector)).await {
             frame.enter_frame().await?;
@@ -63,13 +64,13 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
     journey.text("Espresso beans").await?;
 
     let language = journey
-        .script("return [document.documentElement.lang, document.documentElement.dir];")
+        .frame_script("return [document.documentElement.lang, document.documentElement.dir];")
         .await?;
     ensure!(
         language == json!(["en", "ltr"]),
         "the frame should follow the shell's language and direction (lang=\"en\", ltr): {language}"
     );
-    let reach = journey.script(PROBE_FROM_INSIDE).await?;
+    let reach = journey.frame_script(PROBE_FROM_INSIDE).await?;
     ensure!(
         reach["origin"] == json!("null"),
         "the frame's origin is not opaque: {reach}"
@@ -83,7 +84,7 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
     }
 
     let content_height = journey
-        .script("return Math.ceil(document.documentElement.getBoundingClientRect().height);")
+        .frame_script("return Math.ceil(document.documentElement.getBoundingClientRect().height);")
         .await?;
     journey.browser.enter_parent_frame().await?;
     let frame_height = journey

@@ -287,3 +287,23 @@ async fn the_event_sink_records_sign_in_refreshes_and_sign_out_without_tokens() 
     ensure!(!text.contains("eyJ"), "an event carries a token: {text}");
     journey.finish().await
 }
+
+#[tokio::test]
+async fn in_cookie_session_mode_the_shell_signs_in_loads_data_and_signs_out_without_a_token() -> Result<()> {
+    let journey = Journey::start_with(
+        |config| config.session_mode = api::config::SessionMode::Cookie,
+        |_| Ok(()),
+    )
+    .await?;
+    journey.open("/dashboard").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.wait_for_location("/dashboard").await?;
+    journey.text("You have 3 orders.").await?;
+    journey.link("Orders").await?.click().await?;
+    journey.text("Espresso beans").await?;
+    journey.button("Sign out").await?.click().await?;
+    journey.wait_for_location("/login").await?;
+    journey.open("/orders").await?;
+    journey.wait_for_location("/login?redirect=%2Forders").await?;
+    journey.finish().await
+}

@@ -27,7 +27,8 @@ return {
 
 #[tokio::test]
 async fn a_remote_stylesheet_styles_only_its_own_mount_point_and_leaves_with_it() -> Result<()> {
-    let journey = Journey::start().await?;
+    // Trusted on purpose: the stylesheet shares the shell's document (isolated, it is alone in its frame).
+    let journey = Journey::start_with_site(|site| crate::isolation::isolate(site, &[])).await?;
     journey.open("/orders").await?;
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("Your orders").await?;

@@ -96,7 +96,9 @@ async fn round_trips(journey: &Journey, count: u32) -> Result<()> {
 
 #[tokio::test]
 async fn two_hundred_remote_switches_leave_no_nodes_listeners_heap_or_wasm_memory_behind() -> Result<()> {
-    let journey = Journey::start_in_browser_with_flags(|_| {}, |_| Ok(()), &[NO_OPTIMISING_TIERS]).await?;
+    // Trusted on purpose: this is about the shell's document (an isolated remote's frame takes its memory along).
+    let trusted = |site: &std::path::Path| crate::isolation::isolate(site, &[]);
+    let journey = Journey::start_in_browser_with_flags(|_| {}, trusted, &[NO_OPTIMISING_TIERS]).await?;
     journey.cdp("Page.enable", json!({})).await?;
     journey
         .cdp(
@@ -147,7 +149,7 @@ async fn two_hundred_remote_switches_leave_no_nodes_listeners_heap_or_wasm_memor
         last.js_heap
     );
     ensure!(
-        last.wasm <= first.wasm + WASM_PAGE,
+        last.wasm <= first.wasm + WASM_GROWTH_ALLOWED,
         "wasm memory grew from {} to {} bytes once every remote was loaded",
         first.wasm,
         last.wasm
@@ -155,6 +157,7 @@ async fn two_hundred_remote_switches_leave_no_nodes_listeners_heap_or_wasm_memor
     journey.finish().await
 }
 
-/// One page of wasm memory: the growth allowed for what leptos's router and reactive graph keep per navigation
-/// (a few hundred bytes; see ARCHITECTURE.md, "Remote lifecycle").
-const WASM_PAGE: u64 = 64 * 1024;
+/// Two pages of wasm memory: the growth allowed for what leptos's router and reactive graph keep per navigation
+/// (about 300 bytes; 400 navigations keep about 120 KB; see ARCHITECTURE.md, "Remote lifecycle"). A leak of a
+/// remote's instance, or of a kilobyte per switch, is far above it.
+const WASM_GROWTH_ALLOWED: u64 = 2 * 64 * 1024;

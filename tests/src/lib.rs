@@ -39,6 +39,13 @@ pub const WATCH_WASM_MEMORIES: &str = r#"
 })();
 "#;
 
+/// The frames isolated remotes run in.
+pub const REMOTE_FRAME: &str = "iframe.remote-frame";
+
+/// Whether `arguments[0]`, in a remote's frame, lies within the frame's viewport.
+const SHOWN_IN_FRAME: &str =
+    "const box = arguments[0].getBoundingClientRect(); return innerHeight > 0 && box.bottom <= innerHeight + 1;";
+
 /// How long a journey waits for something to appear.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -107,6 +114,7 @@ impl Journey {
         let mut config = api::Config::for_data_dir(data_dir.path());
         config.dev = true;
         config.static_dir = Some(site_dir.path().to_owned());
+        config.session_mode = session_mode_from_env()?;
         configure(&mut config);
         let server = api::start(config).await.context("starting the API server")?;
         let base_url = server.url();
@@ -192,9 +200,14 @@ impl Journey {
         Ok(())
     }
 
-    /// Whether any element matches `xpath` right now (no waiting): for asserting that something is absent.
+    /// Whether any element matches `xpath` right now (no waiting), in the shell's document or in any remote's
+    /// frame: for asserting that something is absent. Leaves WebDriver in the shell's document when nothing matches.
     pub async fn exists(&self, xpath: &str) -> Result<bool> {
-        Ok(!self.browser.find_all(Locator::XPath(xpath)).await?.is_empty())
+        let found = self.find_anywhere(xpath).await?.is_some();
+        if found {
+            self.browser.enter_parent_frame().await?;
+        }
+        Ok(found)
     }
 
     /// The names of every resource the page requested so far (Resource Timing).
@@ -239,25 +252,54 @@ impl Journey {
         }
     }
 
+    /// Waits for the first element matching `xpath`, in the shell's document or in an isolated remote's frame, the
+    /// way a person sees one page. When the element is in a frame, WebDriver stays switched into that frame (so the
+    /// element can be used); the next lookup starts again from the shell's document.
     async fn wait_for(&self, xpath: &str, what: &str) -> Result<Element> {
-        match self
-            .browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::XPath(xpath))
-            .await
-        {
-            Ok(element) => Ok(element),
-            Err(error) => {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(element) = self.find_anywhere(xpath).await? {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                self.browser.enter_parent_frame().await?;
                 let location = self.location().await.unwrap_or_default();
                 let page = self.script("return document.body.innerText;").await.unwrap_or_default();
                 let page: String = page.as_str().unwrap_or_default().chars().take(600).collect();
                 bail!(
-                    "{what} did not appear within {} s at {location} ({error}); the page reads: {page:?}",
+                    "{what} did not appear within {} s at {location}; the page reads: {page:?}",
                     PATIENCE.as_secs()
                 )
             }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The first element matching `xpath` now, in the shell's document or else in a remote's frame (then switched
+    /// into that frame).
+    async fn find_anywhere(&self, xpath: &str) -> Result<Option<Element>> {
+        // Remote frames sit directly in the shell's document, so one step up is the top from anywhere.
+        self.browser.enter_parent_frame().await?;
+        if let Some(element) = self.browser.find_all(Locator::XPath(xpath)).await?.into_iter().next() {
+            return Ok(Some(element));
+        }
+        for frame in self.browser.find_all(Locator::Css(REMOTE_FRAME)).await? {
+            if frame.enter_frame().await.is_err() {
+                continue; // the frame went away meanwhile
+            }
+            if let Some(element) = self.browser.find_all(Locator::XPath(xpath)).await?.into_iter().next() {
+                // A person sees it once the frame has grown to show it (the frame sizes itself to its content).
+                let shown = self
+                    .browser
+                    .execute(SHOWN_IN_FRAME, vec![serde_json::to_value(&element)?])
+                    .await?;
+                if shown == Value::Bool(true) {
+                    return Ok(Some(element));
+                }
+            }
+            self.browser.enter_parent_frame().await?;
+        }
+        Ok(None)
     }
 
     /// Waits until the first element with role `role` has text, and returns that text.
@@ -326,12 +368,21 @@ impl Journey {
         Ok(())
     }
 
-    /// Runs `script` in the page and returns its value.
+    /// Runs `script` in the shell's document and returns its value.
     pub async fn script(&self, script: &str) -> Result<Value> {
+        self.browser.enter_parent_frame().await?;
         Ok(self.browser.execute(script, vec![]).await?)
     }
 
-    /// Signs in through the API (not the browser) as a demo user and returns the access token.
+    /// Runs `script` in the frame WebDriver is switched into (see `isolation::enter_remote_frame`) and returns its
+    /// value.
+    pub async fn frame_script(&self, script: &str) -> Result<Value> {
+        Ok(self.browser.execute(script, vec![]).await?)
+    }
+
+    /// Signs in through the API (not the browser) as a demo user and returns the access token: from the answer's
+    /// body in token mode, from the `HttpOnly` access cookie in cookie-session mode (the API accepts it as a bearer
+    /// token in both modes).
     pub async fn access_token_of(&self, username: &str) -> Result<String> {
         let login = json!({"username": username, "password": format!("{username}-password")});
         let response = reqwest::Client::new()
@@ -339,10 +390,16 @@ impl Journey {
             .json(&login)
             .send()
             .await?;
-        Ok(response.json::<Value>().await?["access_token"]
+        let from_cookie = response
+            .cookies()
+            .find(|cookie| cookie.name().ends_with(api::auth::ACCESS_COOKIE) && !cookie.value().is_empty())
+            .map(|cookie| cookie.value().to_owned());
+        let from_body = response.json::<Value>().await?["access_token"]
             .as_str()
-            .context("no token")?
-            .to_owned())
+            .map(str::to_owned);
+        from_body
+            .or(from_cookie)
+            .context("sign-in gave neither an access token nor an access cookie")
     }
 
     /// Signs in through the API (not the browser) and returns the ids of the user's orders.
@@ -362,6 +419,16 @@ impl Journey {
             .iter()
             .filter_map(|order| order["id"].as_i64())
             .collect())
+    }
+}
+
+/// The session mode journeys run the API in: `PORTICO_SESSION_MODE` (`token` or `cookie`), token when unset. A
+/// journey's own configuration may still choose a mode.
+pub fn session_mode_from_env() -> Result<api::config::SessionMode> {
+    match std::env::var("PORTICO_SESSION_MODE").as_deref() {
+        Err(_) | Ok("" | "token") => Ok(api::config::SessionMode::Token),
+        Ok("cookie") => Ok(api::config::SessionMode::Cookie),
+        Ok(other) => bail!("PORTICO_SESSION_MODE must be token or cookie, not {other:?}"),
     }
 }
 

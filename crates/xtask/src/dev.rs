@@ -28,7 +28,8 @@ impl Drop for Trunk {
     }
 }
 
-pub fn run() -> Result<()> {
+/// Runs the loop with the API in `session_mode` (`token` or `cookie`).
+pub fn run(session_mode: &str) -> Result<()> {
     tools::ensure_all(tools::Needs {
         wasm: true,
         browser: false,
@@ -54,6 +55,8 @@ pub fn run() -> Result<()> {
             "data/portico.db",
             "--signing-key",
             "data/signing-key.pem",
+            "--session-mode",
+            session_mode,
         ],
     )
     .context("the API needs 127.0.0.1:3000 free (Trunk proxies /api there)")?;
@@ -65,7 +68,7 @@ pub fn run() -> Result<()> {
             .context("could not start trunk serve")?,
     );
 
-    println!("\nPortico is starting at {DEV_URL} (the first shell build takes a while).");
+    println!("\nPortico is starting at {DEV_URL} (the first shell build takes a while), session mode {session_mode}.");
     println!(
         "Demo users (password is <name>-password): alice, bob (customers, acme), carol (admin, acme), dave (globex)."
     );

@@ -39,6 +39,10 @@ enum Command {
         /// The demo user the harness signs in as (alice, bob, carol or dave).
         #[arg(long = "as", value_name = "USER", default_value = "alice", requires = "remote")]
         user: String,
+        /// How the browser holds its session: `token` (access token in the shell's memory) or `cookie` (only
+        /// HttpOnly cookies; see README, Security).
+        #[arg(long, value_name = "MODE", default_value = "token", value_parser = ["token", "cookie"], conflicts_with = "remote")]
+        session_mode: String,
     },
     /// Install missing tools, then run every check: format, clippy, native and browser tests, budgets, end-to-end.
     Test,
@@ -87,10 +91,15 @@ pub fn workspace_root() -> PathBuf {
 fn main() -> Result<()> {
     let root = workspace_root();
     match Cli::parse().command {
-        Command::Dev { remote: None, .. } => dev::run(),
+        Command::Dev {
+            remote: None,
+            session_mode,
+            ..
+        } => dev::run(&session_mode),
         Command::Dev {
             remote: Some(name),
             user,
+            ..
         } => {
             tools::ensure_all(tools::Needs {
                 wasm: true,

@@ -7,7 +7,8 @@
 //! 4. the release build of shell and remotes into `dist/` (built once, reused below);
 //! 5. the size budgets of `bench/budgets.toml`;
 //! 6. a remote team's release rehearsed with `build-remote` in a copy of the workspace (see [`rehearsal`]);
-//! 7. the end-to-end journeys, against the API serving that build with `--static-dir`.
+//! 7. the end-to-end journeys, against the API serving that build with `--static-dir`, once in each session mode
+//!    (`PORTICO_SESSION_MODE` token, then cookie).
 
 use anyhow::Result;
 
@@ -65,10 +66,12 @@ pub fn run_all() -> Result<()> {
     step("a remote team's release, rehearsed with build-remote (the shell must stay byte-identical)");
     let next_release = rehearsal::prepare(&root, &dist)?;
 
-    step("end-to-end journeys (headless Chromium, WebDriver)");
-    run(cargo()
-        .current_dir(&root)
-        .args([
+    for mode in ["token", "cookie"] {
+        step(&format!(
+            "end-to-end journeys, session mode {mode} (headless Chromium, WebDriver)"
+        ));
+        let mut journeys = cargo();
+        journeys.current_dir(&root).args([
             "test",
             "--package",
             "e2e",
@@ -76,11 +79,25 @@ pub fn run_all() -> Result<()> {
             "journeys",
             "--",
             "--test-threads=2",
-        ])
-        .env("PORTICO_DIST", &dist)
-        .env("PORTICO_NEXT_RELEASE", &next_release)
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("CHROMIUM", tools::CHROMIUM))?;
+        ]);
+        if mode == "cookie" {
+            // Journeys that pin their own session mode already ran in the first pass.
+            journeys.args([
+                "--skip",
+                "token_mode",
+                "--skip",
+                "cookie_mode",
+                "--skip",
+                "cookie_session_mode",
+            ]);
+        }
+        run(journeys
+            .env("PORTICO_SESSION_MODE", mode)
+            .env("PORTICO_DIST", &dist)
+            .env("PORTICO_NEXT_RELEASE", &next_release)
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("CHROMIUM", tools::CHROMIUM))?;
+    }
 
     eprintln!("\nAll checks passed.");
     Ok(())

@@ -55,6 +55,39 @@ extern "C" {
     async fn acquire_lock(name: &str, patience_ms: u32) -> JsValue;
 }
 
+// Token-mode hardening: this module is evaluated with the shell's glue, before any remote's code runs, so it keeps
+// the page's own `fetch` and builds the request's headers as a plain object literal. A trusted remote that later
+// replaces `window.fetch` or `Headers.prototype.set` sees none of the shell's requests. It narrows the window and no
+// more: strings still cross from wasm through `TextDecoder` (see ARCHITECTURE.md, the trust-model table).
+#[wasm_bindgen(inline_js = r#"
+const pageFetch = globalThis.fetch;
+const apply = Reflect.apply;
+export function shellFetch(path, method, bearer, csrf, contentType, body, signal, keepalive) {
+    const headers = {};
+    if (csrf) headers["X-Requested-With"] = csrf;
+    if (bearer) headers["Authorization"] = bearer;
+    if (contentType) headers["Content-Type"] = contentType;
+    const init = { method, headers, signal, keepalive };
+    if (body !== undefined) init.body = body;
+    return apply(pageFetch, globalThis, [path, init]);
+}
+"#)]
+extern "C" {
+    /// `fetch` as the page had it when the shell started, with headers given as values, not through `Headers`.
+    #[wasm_bindgen(js_name = shellFetch)]
+    #[allow(clippy::too_many_arguments)]
+    fn shell_fetch(
+        path: &str,
+        method: &str,
+        bearer: Option<String>,
+        csrf: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<&str>,
+        signal: &web_sys::AbortSignal,
+        keepalive: bool,
+    ) -> js_sys::Promise;
+}
+
 thread_local! {
     static INTERCEPTOR: Rc<Interceptor<BrowserTransport>> = Rc::new(Interceptor::new(BrowserTransport));
 }
@@ -114,38 +147,23 @@ impl Transport for BrowserTransport {
 }
 
 async fn send_and_read(request: WireRequest<'_>, signal: &web_sys::AbortSignal) -> Result<WireResponse, String> {
-    let headers = web_sys::Headers::new().map_err(|error| describe(&error))?;
-    let set = |name: &str, value: &str| headers.set(name, value).map_err(|error| describe(&error));
-    if request.csrf {
-        set(CSRF_HEADER.0, CSRF_HEADER.1)?;
-    }
     let origin = page_origin();
-    if let Some(token) = request
+    let bearer = request
         .bearer
         .filter(|_| may_carry_token(request.path, &origin, &origin))
-    {
-        set("Authorization", &format!("Bearer {token}"))?;
-    }
-    if request.body.is_some() {
-        set("Content-Type", "application/json")?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(request.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(signal));
-    if let Some(body) = request.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    if request.csrf {
-        // The cookie endpoints rotate the refresh cookie: a page that unloads mid-refresh must not lose the
-        // answer, or the browser would keep a rotated cookie. `keepalive` lets the browser finish the request and
-        // store its cookie after the page is gone (web-sys has no setter for it).
-        let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
-    }
-    let window = web_sys::window().ok_or("no window")?;
-    let fetched = web_sys::Request::new_with_str_and_init(request.path, &init)
-        .map(|prepared| window.fetch_with_request(&prepared))
-        .map_err(|error| describe(&error))?;
+        .map(|token| format!("Bearer {token}"));
+    // `keepalive`: the cookie endpoints rotate the refresh cookie; a page that unloads mid-refresh must not lose the
+    // answer, or the browser would keep a rotated cookie, so the browser finishes the request after the page is gone.
+    let fetched = shell_fetch(
+        request.path,
+        request.method,
+        bearer,
+        request.csrf.then_some(CSRF_HEADER.1),
+        request.body.map(|_| "application/json"),
+        request.body,
+        signal,
+        request.keepalive,
+    );
     let response: web_sys::Response = JsFuture::from(fetched)
         .await
         .and_then(|response| response.dyn_into())

@@ -95,7 +95,9 @@ struct Credentials<'a> {
 
 #[derive(Deserialize)]
 struct SessionBody {
-    access_token: String,
+    /// Absent in cookie-session mode.
+    #[serde(default)]
+    access_token: Option<String>,
     expires_at: u64,
     #[serde(default)]
     expires_in: Option<u64>,
@@ -108,9 +110,10 @@ struct SessionProblem {
     session: Option<String>,
 }
 
-/// The access token and when it expires by this machine's clock; never leaves this module.
+/// The access token and when it expires by this machine's clock; never leaves this module. In cookie-session
+/// mode there is no value (the token lives in an `HttpOnly` cookie), only the expiry that drives refreshes.
 struct AccessToken {
-    value: String,
+    value: Option<String>,
     received_ms: u64,
     expires_ms: u64,
 }
@@ -173,6 +176,7 @@ impl<T: Transport> Interceptor<T> {
                 body: Some(&body),
                 bearer: None,
                 csrf: false,
+                keepalive: false,
                 timeout_ms: AUTH_TIMEOUT_MS,
             })
             .await?;
@@ -263,7 +267,9 @@ impl<T: Transport> Interceptor<T> {
     }
 
     async fn send_with_token(&self, request: &FetchRequest) -> Result<WireResponse, WireError> {
-        let token = self.token.borrow().as_ref().map(|token| token.value.clone());
+        let token = self.token.borrow().as_ref().and_then(|token| token.value.clone());
+        // In cookie-session mode the browser holds no token: the access cookie and the CSRF header authenticate.
+        let cookie_mode = self.token.borrow().as_ref().is_some_and(|token| token.value.is_none());
         let timeout_ms = request
             .timeout_ms
             .unwrap_or(DEFAULT_TIMEOUT_MS)
@@ -274,7 +280,8 @@ impl<T: Transport> Interceptor<T> {
                 path: &request.path,
                 body: request.body.as_deref(),
                 bearer: token.as_deref(),
-                csrf: false,
+                csrf: cookie_mode,
+                keepalive: false,
                 timeout_ms,
             })
             .await

@@ -3,7 +3,7 @@
 //! The interceptor is generic over [`Transport`], so it runs against the browser's `fetch` in the shell and
 //! against a scripted fake in tests, natively and in the browser.
 
-/// Header and value the cookie endpoints under `/api/auth` require.
+/// Header and value the cookie endpoints under `/api/auth` require, and every API call in cookie-session mode.
 pub const CSRF_HEADER: (&str, &str) = ("X-Requested-With", "portico");
 
 /// One HTTP request, as the interceptor asks for it.
@@ -17,8 +17,11 @@ pub struct WireRequest<'a> {
     pub body: Option<&'a str>,
     /// The access token to attach as `Authorization: Bearer`, if the request may carry it.
     pub bearer: Option<&'a str>,
-    /// Whether to add the [`CSRF_HEADER`] the cookie endpoints require.
+    /// Whether to add the [`CSRF_HEADER`] the cookie endpoints (and, in cookie-session mode, every call) require.
     pub csrf: bool,
+    /// Whether the browser must finish the request even if the page unloads (the cookie endpoints, which rotate
+    /// the refresh cookie).
+    pub keepalive: bool,
     /// Abort the request when no complete answer arrived within this many milliseconds.
     pub timeout_ms: u32,
 }
@@ -32,6 +35,7 @@ impl<'a> WireRequest<'a> {
             body: None,
             bearer: None,
             csrf: true,
+            keepalive: true,
             timeout_ms,
         }
     }

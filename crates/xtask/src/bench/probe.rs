@@ -12,11 +12,34 @@ use e2e::browser::Browser;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// Installed before page scripts (after [`e2e::WATCH_WASM_MEMORIES`]): readiness of the login form.
+/// Installed before page scripts (after [`e2e::WATCH_WASM_MEMORIES`]), in the page and in every frame: readiness of
+/// the login form in the page. An isolated remote's frame (opaque origin) cannot be read from the page, so there the
+/// script posts to the page, as the frame changes, what it shows, the WASM memory it holds and the bytes it fetched.
 const INSTRUMENT: &str = r#"
 (() => {
-  const bench = { loginReady: null };
+  if (window.parent !== window) {
+    const report = () => {
+      const wanted = (name) => /\.(js|wasm|css)(\?|$)/.test(new URL(name).pathname);
+      const bytes = performance.getEntriesByType('resource').filter((e) => wanted(e.name)).reduce((sum, e) => sum + e.transferSize, 0);
+      const wasm = (window.__wasm_memories || []).reduce((sum, m) => sum + m.buffer.byteLength, 0);
+      parent.postMessage({ portico_bench: { text: document.body ? document.body.innerText : '', wasm, bytes } }, '*');
+    };
+    new MutationObserver(report).observe(document, { childList: true, subtree: true, characterData: true });
+    return;
+  }
+  const bench = { loginReady: null, frames: new Map() };
   Object.defineProperty(window, '__portico_bench', { value: bench, enumerable: false });
+  // What each frame still in the page last reported.
+  bench.live = () => {
+    const windows = [...document.querySelectorAll('iframe')].map((frame) => frame.contentWindow);
+    return [...bench.frames].filter(([source]) => windows.includes(source)).map(([, report]) => report);
+  };
+  window.addEventListener('message', (event) => {
+    if (event.data && event.data.portico_bench) {
+      bench.frames.set(event.source, event.data.portico_bench);
+      window.dispatchEvent(new Event('portico-bench-frame'));
+    }
+  });
   const usernameField = () => {
     const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Username');
     if (!label) return null;
@@ -38,14 +61,17 @@ const CLICK_UNTIL: &str = r#"
 const [role, text, expected, done] = arguments;
 const target = [...document.querySelectorAll(role)].find((e) => e.textContent.trim() === text);
 if (!target) { done(-1); return; }
-const visible = () => document.body.innerText.includes(expected);
+const visible = () => document.body.innerText.includes(expected)
+  || window.__portico_bench.live().some((frame) => frame.text.includes(expected));
 const started = performance.now();
 target.click();
 if (visible()) { done(performance.now() - started); return; }
-const observer = new MutationObserver(() => {
-  if (visible()) { observer.disconnect(); done(performance.now() - started); }
-});
+const check = () => {
+  if (visible()) { observer.disconnect(); window.removeEventListener('portico-bench-frame', check); done(performance.now() - started); }
+};
+const observer = new MutationObserver(check);
 observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+window.addEventListener('portico-bench-frame', check);
 "#;
 
 /// Transferred and decoded bytes of the JS, WASM and CSS a page fetched, by the Resource Timing API.
@@ -55,11 +81,16 @@ const entries = performance.getEntriesByType('resource').filter((e) => wanted(e.
 return entries.map((e) => ({ name: new URL(e.name).pathname, transferred: e.transferSize, decoded: e.decodedBodySize }));
 "#;
 
+/// The page's JS heap, and the WASM memory of the page and of every frame still in it.
 const MEMORY: &str = r#"
 const memories = window.__wasm_memories || [];
-const wasm = memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+const framed = window.__portico_bench.live().reduce((sum, frame) => sum + frame.wasm, 0);
+const wasm = memories.reduce((sum, m) => sum + m.buffer.byteLength, 0) + framed;
 return { js_heap: performance.memory ? performance.memory.usedJSHeapSize : 0, wasm };
 "#;
+
+/// The bytes of JS, WASM and CSS the frames still in the page fetched.
+const FRAME_BYTES: &str = "return window.__portico_bench.live().reduce((sum, frame) => sum + frame.bytes, 0);";
 
 /// What a product looks like to the probe.
 #[derive(Debug, Clone)]

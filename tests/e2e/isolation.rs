@@ -2,27 +2,16 @@
 //! opaque origin, works as it does in the shell's document, and cannot reach the application's cookies, storage
 //! or page.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use e2e::Journey;
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::ALICE;
 
-/// Lists `remotes` as isolated in the served registry (every variant of the file), as an operator would.
-pub fn isolate(site: &Path, remotes: &[&str]) -> Result<()> {
-    let path = site.join("remotes.json");
-    let mut registry: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-    registry["isolated"] = json!(remotes);
-    std::fs::write(&path, serde_json::to_string_pretty(&registry)?)?;
-    for sibling in ["remotes.json.br", "remotes.json.gz"] {
-        let _ = std::fs::remove_file(site.join(sibling));
-    }
-    Ok(())
-}
+pub use e2e::set_isolated as isolate;
 
 /// Switches WebDriver into the frame of `remote` once it is on the page.
 pub async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {

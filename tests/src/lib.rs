@@ -422,6 +422,19 @@ impl Journey {
     }
 }
 
+/// Lists `remotes` as isolated in the registry served from `site` (every variant of the file), as an operator
+/// would; every other remote runs trusted.
+pub fn set_isolated(site: &Path, remotes: &[&str]) -> Result<()> {
+    let path = site.join("remotes.json");
+    let mut registry: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    registry["isolated"] = json!(remotes);
+    std::fs::write(&path, serde_json::to_string_pretty(&registry)?)?;
+    for sibling in ["remotes.json.br", "remotes.json.gz"] {
+        let _ = std::fs::remove_file(site.join(sibling));
+    }
+    Ok(())
+}
+
 /// The session mode journeys run the API in: `PORTICO_SESSION_MODE` (`token` or `cookie`), token when unset. A
 /// journey's own configuration may still choose a mode.
 pub fn session_mode_from_env() -> Result<api::config::SessionMode> {

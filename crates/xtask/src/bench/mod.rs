@@ -55,13 +55,23 @@ pub fn run(options: &Options) -> Result<()> {
             .args(["build", "--release", "--package", "api"]),
     )?;
 
+    // The same build with every remote trusted, to price isolation.
+    let trusted_dist = tempfile::tempdir()?;
+    e2e::copy_tree(&dist, trusted_dist.path())?;
+    e2e::set_isolated(trusted_dist.path(), &[])?;
     let (portico_server, _portico_data) = start_release_api(Some(&dist))?;
+    let (trusted_server, _trusted_data) = start_release_api(Some(trusted_dist.path()))?;
     let (peer_server, _peer_data) = start_release_api(Some(&peer_dist))?;
     let portico = Product {
         name: "Portico",
         url: portico_server.url.clone(),
         dashboard_ready: "You have 3 orders",
         has_orders: true,
+    };
+    let portico_trusted = Product {
+        name: "Portico, every remote trusted",
+        url: trusted_server.url.clone(),
+        ..portico.clone()
     };
     let peer = Product {
         name: "peer",
@@ -72,14 +82,16 @@ pub fn run(options: &Options) -> Result<()> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut portico_visits = Vec::new();
+    let mut trusted_visits = Vec::new();
     let mut peer_visits = Vec::new();
     for run in 0..options.runs {
         eprintln!("bench: cold visit {} of {}", run + 1, options.runs);
-        let order: [(&Product, &mut Vec<Visit>); 2] = if run.is_multiple_of(2) {
-            [(&portico, &mut portico_visits), (&peer, &mut peer_visits)]
-        } else {
-            [(&peer, &mut peer_visits), (&portico, &mut portico_visits)]
-        };
+        let mut order: [(&Product, &mut Vec<Visit>); 3] = [
+            (&portico, &mut portico_visits),
+            (&portico_trusted, &mut trusted_visits),
+            (&peer, &mut peer_visits),
+        ];
+        order.rotate_left(run % 3);
         for (product, visits) in order {
             let switches = if run == 0 { options.switches } else { 0 };
             let visit = runtime
@@ -93,7 +105,7 @@ pub fn run(options: &Options) -> Result<()> {
         concurrency: 16,
     };
     let api = bench_api::measure(&portico_server.url, &api_options)?;
-    drop((portico_server, peer_server));
+    drop((portico_server, trusted_server, peer_server));
 
     let budgets = budgets::load(&root.join(budgets::BUDGETS_FILE))?;
     let static_sizes = budgets::measure(&dist, &budgets)?;
@@ -135,15 +147,23 @@ pub fn run(options: &Options) -> Result<()> {
     let report = Report {
         machine: machine(options.runs),
         rows,
+        isolation: isolation_rows(&portico_visits, &trusted_visits, options.switches),
     };
     println!("{}", report::markdown_table(&report));
+    println!(
+        "Isolated remotes against the same remotes trusted:\n{}",
+        report::isolation_table(&report)
+    );
     let out = root.join("target/bench");
     report::write(&report, &out, NOTES)?;
     println!("wrote {}", out.join("report.md").display());
     Ok(())
 }
 
-const NOTES: &str = "Bytes are what the Resource Timing API saw for JS, WASM and CSS on a cold profile, as served \
+const NOTES: &str = "Portico runs its demo registry (dashboard and orders isolated in sandboxed frames); the second \
+table compares it with the same build whose registry trusts every remote. An isolated frame's bytes and WASM memory \
+are reported by a script in the frame (its requests are not the page's), counting only frames still on the page. \
+Bytes are what the Resource Timing API saw for JS, WASM and CSS on a cold profile, as served \
 (precompressed brotli or gzip, whichever Chromium asked for). Times are the page's own clock. The peer has no \
 orders remote, so orders switches and the memory after dashboard↔orders switches are Portico-only. Memory is read \
 after three forced garbage collections (DevTools `HeapProfiler.collectGarbage`); the JS heap still grows over the \
@@ -155,6 +175,25 @@ fn ms(duration: std::time::Duration) -> f64 {
 
 fn sum(files: &[probe::Fetched], field: fn(&probe::Fetched) -> u64) -> f64 {
     files.iter().map(field).sum::<u64>() as f64
+}
+
+/// Isolated (the demo registry) against trusted (the same build, every remote trusted).
+fn isolation_rows(isolated: &[Visit], trusted: &[Visit], switches: usize) -> Vec<Row> {
+    let names = [
+        "/dashboard bytes transferred (after /login)".to_owned(),
+        "switch: Sign in → dashboard content".to_owned(),
+        "switch: dashboard → orders, first visit".to_owned(),
+        "switch: orders → dashboard, repeat visit".to_owned(),
+        "switch: dashboard → orders, repeat visit".to_owned(),
+        "memory after one round trip: JS heap".to_owned(),
+        "memory after one round trip: WASM".to_owned(),
+        format!("memory after {switches} switches: JS heap"),
+        format!("memory after {switches} switches: WASM"),
+    ];
+    browser_rows(isolated, trusted, switches)
+        .into_iter()
+        .filter(|row| names.contains(&row.metric))
+        .collect()
 }
 
 fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> {
@@ -173,7 +212,7 @@ fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> 
         .charted(),
         row("/login bytes decoded", Unit::Bytes, &|v| Some(decoded(&v.login_files))),
         row("/dashboard bytes transferred (after /login)", Unit::Bytes, &|v| {
-            Some(transferred(&v.dashboard_files))
+            Some(transferred(&v.dashboard_files) + v.dashboard_frame_bytes)
         })
         .charted(),
         row("cold load: until Username accepts input", Unit::Milliseconds, &|v| {

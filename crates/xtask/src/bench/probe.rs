@@ -124,6 +124,8 @@ pub struct Visit {
     pub cold_load_ms: f64,
     pub login_files: Vec<Fetched>,
     pub dashboard_files: Vec<Fetched>,
+    /// Bytes fetched by the isolated remotes' frames on the dashboard (their requests are theirs, not the page's).
+    pub dashboard_frame_bytes: f64,
     pub sign_in_to_dashboard_ms: f64,
     pub orders_first_ms: Option<f64>,
     /// Dashboard → orders in a fresh page whose idle prefetch (1.5 s after the session is restored) loaded orders.
@@ -186,12 +188,14 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         .into_iter()
         .filter(|file| !login_files.contains(file))
         .collect();
+    let dashboard_frame_bytes = client.execute(FRAME_BYTES, vec![]).await?.as_f64().unwrap_or_default();
     let memory_after_sign_in = memory(browser).await?;
 
     let mut visit = Visit {
         cold_load_ms,
         login_files,
         dashboard_files,
+        dashboard_frame_bytes,
         sign_in_to_dashboard_ms,
         memory_after_sign_in,
         ..Visit::default()

@@ -97,6 +97,8 @@ pub struct Machine {
 pub struct Report {
     pub machine: Machine,
     pub rows: Vec<Row>,
+    /// Isolated remotes (in the `portico` column) against the same remotes trusted (in the `peer` column).
+    pub isolation: Vec<Row>,
 }
 
 fn show(value: f64, unit: Unit) -> String {
@@ -123,11 +125,22 @@ fn cell(summary: Option<Summary>, unit: Unit) -> String {
     }
 }
 
-/// The report as a Markdown table.
+/// The report's main table (Portico against the peer) as Markdown.
 pub fn markdown_table(report: &Report) -> String {
-    let mut table = String::from("| Metric | Portico median (min–max) | Peer median (min–max) | Portico / peer |\n");
-    table.push_str("|---|---:|---:|---:|\n");
-    for row in &report.rows {
+    rows_table(&report.rows, ["Portico", "Peer", "Portico / peer"])
+}
+
+/// The isolated-against-trusted table as Markdown.
+pub fn isolation_table(report: &Report) -> String {
+    rows_table(&report.isolation, ["Isolated", "Trusted", "isolated / trusted"])
+}
+
+/// `rows` as a Markdown table whose value columns are named by `headers` (left side, right side, ratio).
+fn rows_table(rows: &[Row], headers: [&str; 3]) -> String {
+    let [left, right, ratio] = headers;
+    let mut table =
+        format!("| Metric | {left} median (min–max) | {right} median (min–max) | {ratio} |\n|---|---:|---:|---:|\n");
+    for row in rows {
         let ratio = row
             .ratio()
             .map_or_else(|| "n/a".to_owned(), |ratio| format!("{ratio:.2}×"));
@@ -193,12 +206,13 @@ pub fn write(report: &Report, dir: &Path, notes: &str) -> Result<()> {
     let machine = &report.machine;
     let markdown = format!(
         "# Portico benchmark\n\n{} · {} cores · {} · {} cold runs per product (medians, with min–max)\n\n{}\n\
-         ![Portico vs peer](chart.svg)\n\n{notes}\n",
+         ![Portico vs peer](chart.svg)\n\n## Isolated remotes against the same remotes trusted\n\n{}\n{notes}\n",
         machine.date,
         machine.cores,
         machine.chromium,
         machine.runs,
-        markdown_table(report)
+        markdown_table(report),
+        isolation_table(report)
     );
     std::fs::write(dir.join("report.md"), markdown)?;
     Ok(())
@@ -229,9 +243,13 @@ mod tests {
                 date: "today".into(),
                 runs: 1,
             },
-            rows: vec![row.charted(), portico_only],
+            rows: vec![row.clone().charted(), portico_only],
+            isolation: vec![row],
         };
         let table = markdown_table(&report);
+        let isolation = isolation_table(&report);
+        assert!(isolation.starts_with("| Metric | Isolated median"), "{isolation}");
+        assert!(isolation.contains("| bytes | 50 B | 100 B | 0.50× |"), "{isolation}");
         assert!(table.contains("| bytes | 50 B | 100 B | 0.50× |"), "{table}");
         assert!(table.contains("| switch | 5.0 ms | n/a | n/a |"), "{table}");
         let svg = svg_chart(&report);

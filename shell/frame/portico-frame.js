@@ -58,11 +58,20 @@ const host = {
   },
 };
 
+// The shell's language, direction and theme, copied onto this document's root element.
+function follow(appearance) {
+  if (!appearance) return;
+  const rootElement = document.documentElement;
+  for (const [attribute, value] of [["lang", appearance.lang], ["dir", appearance.dir], ["data-theme", appearance.theme]]) {
+    if (value) rootElement.setAttribute(attribute, value);
+    else rootElement.removeAttribute(attribute);
+  }
+}
+
 async function load(message) {
   context = message.context;
   root.dataset.remote = message.remote;
-  if (message.lang) document.documentElement.lang = message.lang;
-  if (message.dir) document.documentElement.dir = message.dir;
+  follow(message.appearance);
   const shellStyles = document.createElement("link");
   shellStyles.rel = "stylesheet";
   shellStyles.href = message.shell_css;
@@ -147,6 +156,9 @@ function receive(text) {
       break;
     case "event":
       if (handle && typeof handle.notify === "function") handle.notify(message.event);
+      break;
+    case "appearance":
+      follow(message);
       break;
     case "reply": {
       const resolve = pending.get(message.id);

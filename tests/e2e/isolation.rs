@@ -59,6 +59,8 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
         language == json!(["en", "ltr"]),
         "the frame should follow the shell's language and direction (lang=\"en\", ltr): {language}"
     );
+    follows_the_shells_appearance(&journey).await?;
+    enter_remote_frame(&journey, "orders").await?;
     let reach = journey.frame_script(PROBE_FROM_INSIDE).await?;
     ensure!(
         reach["origin"] == json!("null"),
@@ -98,6 +100,83 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
     ensure!(
         !journey.exists("//iframe").await?,
         "the orders frame stayed on the page after leaving orders"
+    );
+    journey.finish().await
+}
+
+/// Changes the shell document's language, direction and theme, waits for the orders frame to follow, and puts
+/// them back.
+async fn follows_the_shells_appearance(journey: &Journey) -> Result<()> {
+    const SET: &str = "const root = document.documentElement; const [lang, dir, theme] = arguments; \
+        root.lang = lang; root.dir = dir; if (theme) root.dataset.theme = theme; else delete root.dataset.theme; \
+        return 1;";
+    const READ: &str = "const root = document.documentElement; return [root.lang, root.dir, root.dataset.theme || ''];";
+    journey.browser.enter_parent_frame().await?;
+    journey
+        .browser
+        .execute(SET, vec![json!("ar"), json!("rtl"), json!("dark")])
+        .await?;
+    enter_remote_frame(journey, "orders").await?;
+    let deadline = Instant::now() + e2e::PATIENCE;
+    loop {
+        let seen = journey.frame_script(READ).await?;
+        if seen == json!(["ar", "rtl", "dark"]) {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the frame did not follow the shell to lang=ar, dir=rtl, theme dark: {seen}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    journey.browser.enter_parent_frame().await?;
+    journey
+        .browser
+        .execute(SET, vec![json!("en"), json!("ltr"), json!("")])
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn keyboard_focus_moves_from_the_shell_into_an_isolated_remote_and_back() -> Result<()> {
+    const TAB: &str = "\u{E004}";
+    const SHIFT_TAB: &str = "\u{E008}\u{E004}";
+    let journey = Journey::start_with_site(|site| isolate(site, &["orders"])).await?;
+    journey.open("/orders").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.text("Espresso beans").await?;
+    let sign_out = journey.button("Sign out").await?;
+    journey
+        .browser
+        .execute(
+            "arguments[0].focus(); return 1;",
+            vec![serde_json::to_value(&sign_out)?],
+        )
+        .await?;
+    sign_out.send_keys(TAB).await?;
+    let outside = journey
+        .script("const e = document.activeElement; return e.tagName + ':' + (e.title || '');")
+        .await?;
+    ensure!(
+        outside == json!("IFRAME:orders"),
+        "Tab after the header's last control should enter the orders frame, not {outside}"
+    );
+    enter_remote_frame(&journey, "orders").await?;
+    let inside = journey
+        .frame_script("return document.activeElement && document.activeElement.id;")
+        .await?;
+    ensure!(
+        inside == json!("order-item"),
+        "focus should land on the remote's first control (the Item field), not {inside}"
+    );
+    let item = journey.browser.active_element().await?;
+    item.send_keys(SHIFT_TAB).await?;
+    let back = journey
+        .script("return document.activeElement && document.activeElement.textContent.trim();")
+        .await?;
+    ensure!(
+        back == json!("Sign out"),
+        "Shift+Tab from the remote's first control should return to Sign out, not {back}"
     );
     journey.finish().await
 }

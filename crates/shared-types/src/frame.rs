@@ -25,6 +25,19 @@ pub enum ToFrame {
     Event { event: String },
     /// The answer to the frame's request `id`: a `FetchReply` as JSON.
     Reply { id: u32, reply: String },
+    /// The shell's document changed its language, direction or theme; the frame follows.
+    Appearance(Appearance),
+}
+
+/// How the shell's document looks: the `lang`, `dir` and `data-theme` attributes of its root element (empty when
+/// absent), which the frame's document copies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appearance {
+    pub lang: String,
+    pub dir: String,
+    /// `light`, `dark`, or empty to follow the system's `prefers-color-scheme`.
+    #[serde(default)]
+    pub theme: String,
 }
 
 /// What [`ToFrame::Load`] carries (boxed: it is much larger than the other messages).
@@ -45,11 +58,8 @@ pub struct LoadRemote {
     pub css_integrity: Option<String>,
     /// The shell's own stylesheet (platform look and variables), applied inside the frame.
     pub shell_css: String,
-    /// The page's language and direction (`lang`, `dir` of the shell's document), so the frame follows them.
-    #[serde(default)]
-    pub lang: String,
-    #[serde(default)]
-    pub dir: String,
+    /// The shell's document's language, direction and theme, so the frame starts with them.
+    pub appearance: Appearance,
     /// The `HostContext` to mount with, as JSON.
     pub context: String,
 }

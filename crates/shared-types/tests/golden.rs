@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared_types::frame::{FromFrame, LoadRemote, ToFrame};
+use shared_types::frame::{Appearance, FromFrame, LoadRemote, ToFrame};
 use shared_types::{
     AuthEvent, CONTRACT_VERSION, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, LoadStage,
     Registry, RemoteManifest, SignInRequest, SignInResult, SignOutReason,
@@ -181,8 +181,11 @@ fn frame_messages_keep_their_wire_format() {
                 css: None,
                 css_integrity: None,
                 shell_css: "/style-0123456789abcdef.css".into(),
-                lang: "en".into(),
-                dir: "ltr".into(),
+                appearance: Appearance {
+                    lang: "en".into(),
+                    dir: "ltr".into(),
+                    theme: String::new(),
+                },
                 context: r#"{"identity":{},"path":"/orders"}"#.into(),
             })),
             ToFrame::Mount,
@@ -196,6 +199,11 @@ fn frame_messages_keep_their_wire_format() {
                 id: 7,
                 reply: r#""network""#.into(),
             },
+            ToFrame::Appearance(Appearance {
+                lang: "ar".into(),
+                dir: "rtl".into(),
+                theme: "dark".into(),
+            }),
         ],
     );
     check(

@@ -5,14 +5,15 @@
 //! The frame's origin is opaque: it has no cookies, no storage and no way into this page, and never sees a token.
 //! The shell hands it the entries and digests of the manifest it pinned, checks the contract the loaded code
 //! declares, answers its `fetch` requests through the interceptor (as for a trusted remote), navigates only to
-//! safe in-app paths, and sizes the frame to the height it reports. Messages that do not parse are dropped; the
+//! safe in-app paths, sizes the frame to the height it reports, and passes on changes of the page's language,
+//! direction and theme. Messages that do not parse are dropped; the
 //! port is given once, to the frame this shell created, after that frame said it was ready.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use shared_types::RemoteManifest;
-use shared_types::frame::{FRAME_DOCUMENT, FRAME_READY, FromFrame, LoadRemote, ToFrame};
+use shared_types::frame::{Appearance, FRAME_DOCUMENT, FRAME_READY, FromFrame, LoadRemote, ToFrame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -36,6 +37,8 @@ pub struct FramedRemote {
     iframe: web_sys::HtmlIFrameElement,
     port: web_sys::MessagePort,
     _on_message: MessageListener,
+    /// Watches the shell's root element for `lang`, `dir` and `data-theme` changes, to pass them on.
+    appearance: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
 }
 
 impl FramedRemote {
@@ -62,6 +65,9 @@ impl FramedRemote {
 
 impl Drop for FramedRemote {
     fn drop(&mut self) {
+        if let Some((observer, _)) = self.appearance.take() {
+            observer.disconnect();
+        }
         self.port.set_onmessage(None);
         self.port.close();
         self.iframe.remove();
@@ -163,6 +169,7 @@ pub async fn mount(
     };
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     let framed = FramedRemote {
+        appearance: follow_appearance(&document, &port),
         iframe,
         port,
         _on_message: on_message,
@@ -188,8 +195,7 @@ pub async fn mount(
             css: stylesheet.as_ref().map(|(url, _)| url.clone()),
             css_integrity: stylesheet.as_ref().map(|(_, digest)| (*digest).to_owned()),
             shell_css: shell_stylesheet(&document),
-            lang: document_attribute(&document, "lang"),
-            dir: document_attribute(&document, "dir"),
+            appearance: appearance_of(&document),
             context,
         })),
     );
@@ -275,11 +281,46 @@ async fn frame_ready(iframe: web_sys::HtmlIFrameElement) {
 }
 
 /// An attribute of the shell's `<html>` element, or "".
-fn document_attribute(document: &web_sys::Document, name: &str) -> String {
-    document
-        .document_element()
-        .and_then(|root| root.get_attribute(name))
-        .unwrap_or_default()
+/// The attributes of the shell's root element the frame copies.
+const APPEARANCE_ATTRIBUTES: [&str; 3] = ["lang", "dir", "data-theme"];
+
+/// How the shell's document looks now.
+fn appearance_of(document: &web_sys::Document) -> Appearance {
+    let attribute = |name: &str| {
+        document
+            .document_element()
+            .and_then(|root| root.get_attribute(name))
+            .unwrap_or_default()
+    };
+    Appearance {
+        lang: attribute("lang"),
+        dir: attribute("dir"),
+        theme: attribute("data-theme"),
+    }
+}
+
+/// Sends the frame behind `port` the shell's appearance whenever the root element's `lang`, `dir` or `data-theme`
+/// changes; `None` where the browser offers no `MutationObserver`.
+fn follow_appearance(
+    document: &web_sys::Document,
+    port: &web_sys::MessagePort,
+) -> Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)> {
+    let root = document.document_element()?;
+    let changed = {
+        let (document, port) = (document.clone(), port.clone());
+        Closure::<dyn FnMut()>::new(move || send(&port, &ToFrame::Appearance(appearance_of(&document))))
+    };
+    let observer = web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()).ok()?;
+    let options = web_sys::MutationObserverInit::new();
+    options.set_attribute_filter(
+        &APPEARANCE_ATTRIBUTES
+            .iter()
+            .copied()
+            .map(JsValue::from_str)
+            .collect::<js_sys::Array>(),
+    );
+    observer.observe_with_options(&root, &options).ok()?;
+    Some((observer, changed))
 }
 
 /// The URL of the shell's own stylesheet (platform look and variables), for the frame to apply too.

@@ -14,6 +14,8 @@ use crate::{ALICE, probe};
 
 /// The fixture: mounts a "Attack" button; each attempt reports `"got: …"` or `"blocked: …"`.
 const HOSTILE_JS: &str = r#"
+// Runs on import, wherever the module is imported: it must never be the shell's document when isolated.
+try { if (window === window.top) window.__hostile_ran_in_shell_document = true; } catch (error) {}
 export default async function init() {}
 export function contract() { return "CONTRACT"; }
 const attempt = async (what) => {
@@ -112,6 +114,19 @@ async fn attack_on(isolated: bool, configure: impl FnOnce(&mut api::Config)) -> 
     };
     if isolated {
         journey.browser.enter_parent_frame().await?;
+        // Past the shell's idle prefetch (1.5 s after sign-in) and the prefetch a focused header link starts: an isolated remote's
+        // code must never have been imported into the shell's document.
+        journey
+            .script("for (const link of document.querySelectorAll('header a')) link.focus(); return 1;")
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let ran = journey
+            .script("return window.__hostile_ran_in_shell_document === true;")
+            .await?;
+        ensure!(
+            ran == Value::Bool(false),
+            "the isolated remote's module ran in the shell's document (a prefetch imported it)"
+        );
     }
     // Whatever it tried, the shell still works.
     journey.link("Orders").await?.click().await?;

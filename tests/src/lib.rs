@@ -287,13 +287,21 @@ impl Journey {
             if frame.enter_frame().await.is_err() {
                 continue; // the frame went away meanwhile
             }
-            if let Some(element) = self.browser.find_all(Locator::XPath(xpath)).await?.into_iter().next() {
+            // A frame replaced meanwhile (a remote remounting) answers with an error: look again next time.
+            let found = self
+                .browser
+                .find_all(Locator::XPath(xpath))
+                .await
+                .ok()
+                .and_then(|found| found.into_iter().next());
+            if let Some(element) = found {
                 // A person sees it once the frame has grown to show it (the frame sizes itself to its content).
                 let shown = self
                     .browser
                     .execute(SHOWN_IN_FRAME, vec![serde_json::to_value(&element)?])
-                    .await?;
-                if shown == Value::Bool(true) {
+                    .await
+                    .ok();
+                if shown == Some(Value::Bool(true)) {
                     return Ok(Some(element));
                 }
             }

@@ -242,11 +242,17 @@ pub async fn load_module(
 
 /// Starts loading `remote` in the background (hover, focus, idle time after sign-in) so a later mount needs no
 /// network request. Callers ask the route's guard first: a user who may not open the route gets none of its code.
+/// An isolated remote's code runs only in its frame, so for one this pins the manifest (after the permission
+/// check) and nothing more.
 pub fn prefetch(remote: &'static str, identity: IdentityContext) {
     if with_state(|state| state.module(remote).is_some() || state.loading(remote).is_some()) {
         return;
     }
     leptos::task::spawn_local(async move {
+        if trust_of(remote).await == Trust::Isolated {
+            let _ = isolated_manifest(remote, &identity).await;
+            return;
+        }
         let _ = load_module(remote, &identity, Rc::new(|_| {})).await;
     });
 }
@@ -300,6 +306,13 @@ async fn fetch_and_instantiate(
 ) -> Result<RemoteCode, LoadError> {
     on_stage(RemoteLoad::Fetching);
     let (registry, manifest, manifest_url) = permitted_manifest(remote, identity).await?;
+    if registry.trust(remote) == Trust::Isolated {
+        // Never import an isolated remote's code into the shell's document, whoever asks.
+        return Err(LoadError::Code {
+            remote: remote.to_owned(),
+            reason: "an isolated remote runs only in its own frame".into(),
+        });
+    }
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
     // uses new URLs (the server ignores the query); "Retry" then works once the cause is fixed, without a reload.

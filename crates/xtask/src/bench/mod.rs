@@ -161,9 +161,10 @@ pub fn run(options: &Options) -> Result<()> {
 }
 
 const NOTES: &str = "Portico runs its demo registry (dashboard and orders isolated in sandboxed frames); the second \
-table compares it with the same build whose registry trusts every remote. An isolated frame's bytes and WASM memory \
-are reported by a script in the frame (its requests are not the page's), counting only frames still on the page. \
-Bytes are what the Resource Timing API saw for JS, WASM and CSS on a cold profile, as served \
+table compares it with the same build whose registry trusts every remote. An isolated frame runs in a renderer \
+process of its own: its bytes and the moment its content shows are read inside the frame through WebDriver, the \
+JS heap and WASM rows count the page only, and the renderer-processes rows (resident memory of every renderer, \
+Linux) count the frames too. Bytes are what the Resource Timing API saw for JS, WASM and CSS on a cold profile, as served \
 (precompressed brotli or gzip, whichever Chromium asked for). Times are the page's own clock. The peer has no \
 orders remote, so orders switches and the memory after dashboard↔orders switches are Portico-only. Memory is read \
 after three forced garbage collections (DevTools `HeapProfiler.collectGarbage`); the JS heap still grows over the \
@@ -189,6 +190,8 @@ fn isolation_rows(isolated: &[Visit], trusted: &[Visit], switches: usize) -> Vec
         "memory after one round trip: WASM".to_owned(),
         format!("memory after {switches} switches: JS heap"),
         format!("memory after {switches} switches: WASM"),
+        "memory after one round trip: renderer processes".to_owned(),
+        format!("memory after {switches} switches: renderer processes"),
     ];
     browser_rows(isolated, trusted, switches)
         .into_iter()
@@ -257,6 +260,14 @@ fn browser_rows(portico: &[Visit], peer: &[Visit], switches: usize) -> Vec<Row> 
         row(&format!("memory after {switches} switches: WASM"), Unit::Bytes, &|v| {
             v.memory_after_switches.map(|m| m.wasm as f64)
         }),
+        row("memory after one round trip: renderer processes", Unit::Bytes, &|v| {
+            v.memory_after_first_round_trip.map(|m| m.renderers as f64)
+        }),
+        row(
+            &format!("memory after {switches} switches: renderer processes"),
+            Unit::Bytes,
+            &|v| v.memory_after_switches.map(|m| m.renderers as f64),
+        ),
     ]
 }
 

@@ -8,38 +8,19 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use e2e::REMOTE_FRAME;
 use e2e::browser::Browser;
+use fantoccini::Locator;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// Installed before page scripts (after [`e2e::WATCH_WASM_MEMORIES`]), in the page and in every frame: readiness of
-/// the login form in the page. An isolated remote's frame (opaque origin) cannot be read from the page, so there the
-/// script posts to the page, as the frame changes, what it shows, the WASM memory it holds and the bytes it fetched.
+/// Installed before page scripts (after [`e2e::WATCH_WASM_MEMORIES`]): readiness of the login form. (An isolated
+/// remote's frame runs in its own process, where these scripts are not installed; the probe reads it through
+/// WebDriver instead.)
 const INSTRUMENT: &str = r#"
 (() => {
-  if (window.parent !== window) {
-    const report = () => {
-      const wanted = (name) => /\.(js|wasm|css)(\?|$)/.test(new URL(name).pathname);
-      const bytes = performance.getEntriesByType('resource').filter((e) => wanted(e.name)).reduce((sum, e) => sum + e.transferSize, 0);
-      const wasm = (window.__wasm_memories || []).reduce((sum, m) => sum + m.buffer.byteLength, 0);
-      parent.postMessage({ portico_bench: { text: document.body ? document.body.innerText : '', wasm, bytes } }, '*');
-    };
-    new MutationObserver(report).observe(document, { childList: true, subtree: true, characterData: true });
-    return;
-  }
-  const bench = { loginReady: null, frames: new Map() };
+  const bench = { loginReady: null };
   Object.defineProperty(window, '__portico_bench', { value: bench, enumerable: false });
-  // What each frame still in the page last reported.
-  bench.live = () => {
-    const windows = [...document.querySelectorAll('iframe')].map((frame) => frame.contentWindow);
-    return [...bench.frames].filter(([source]) => windows.includes(source)).map(([, report]) => report);
-  };
-  window.addEventListener('message', (event) => {
-    if (event.data && event.data.portico_bench) {
-      bench.frames.set(event.source, event.data.portico_bench);
-      window.dispatchEvent(new Event('portico-bench-frame'));
-    }
-  });
   const usernameField = () => {
     const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Username');
     if (!label) return null;
@@ -56,22 +37,52 @@ const INSTRUMENT: &str = r#"
 })();
 "#;
 
-/// Clicks the element with `text` (a button or link) and resolves with the milliseconds until `expected` shows.
+/// Clicks the element with `text` (a button or link) and resolves, in epoch milliseconds, with the click and the
+/// moment `expected` showed in the page, or with the click alone once a new remote frame appeared (its content is
+/// then read inside the frame, by [`SHOWN_IN_FRAME`]).
 const CLICK_UNTIL: &str = r#"
 const [role, text, expected, done] = arguments;
-const target = [...document.querySelectorAll(role)].find((e) => e.textContent.trim() === text);
-if (!target) { done(-1); return; }
-const visible = () => document.body.innerText.includes(expected)
-  || window.__portico_bench.live().some((frame) => frame.text.includes(expected));
-const started = performance.now();
-target.click();
-if (visible()) { done(performance.now() - started); return; }
-const check = () => {
-  if (visible()) { observer.disconnect(); window.removeEventListener('portico-bench-frame', check); done(performance.now() - started); }
+const now = () => performance.timeOrigin + performance.now();
+const find = () => [...document.querySelectorAll(role)].find((e) => e.textContent.trim() === text);
+const clickAndWatch = (target) => {
+  const earlier = new Set(document.querySelectorAll('iframe.remote-frame'));
+  const clicked = now();
+  target.click();
+  const check = () => {
+    if (document.body.innerText.includes(expected)) { observer.disconnect(); done({ clicked, shown: now() }); return; }
+    if ([...document.querySelectorAll('iframe.remote-frame')].some((frame) => !earlier.has(frame))) {
+      observer.disconnect();
+      done({ clicked, shown: null });
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  check();
 };
-const observer = new MutationObserver(check);
-observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-window.addEventListener('portico-bench-frame', check);
+// A page that just loaded may not have rendered its navigation yet: wait for the target (up to 30 s).
+const present = find();
+if (present) {
+  clickAndWatch(present);
+} else {
+  const waiting = new MutationObserver(() => {
+    const target = find();
+    if (target) { waiting.disconnect(); clearTimeout(giveUp); clickAndWatch(target); }
+  });
+  const giveUp = setTimeout(() => { waiting.disconnect(); done(null); }, 30000);
+  waiting.observe(document, { childList: true, subtree: true, characterData: true });
+}
+"#;
+
+/// Inside a remote's frame: resolves with the epoch milliseconds at which `expected` showed (`late` if it already
+/// had when the probe arrived), or `wait` while the frame still holds its initial empty document.
+const SHOWN_IN_FRAME: &str = r#"
+const [expected, done] = arguments;
+const now = () => performance.timeOrigin + performance.now();
+if (location.pathname !== '/frame.html') { done({ wait: true }); return; }
+const visible = () => document.body && document.body.innerText.includes(expected);
+if (visible()) { done({ shown: now(), late: true }); return; }
+const observer = new MutationObserver(() => { if (visible()) { observer.disconnect(); done({ shown: now() }); } });
+observer.observe(document, { childList: true, subtree: true, characterData: true });
 "#;
 
 /// Transferred and decoded bytes of the JS, WASM and CSS a page fetched, by the Resource Timing API.
@@ -81,16 +92,13 @@ const entries = performance.getEntriesByType('resource').filter((e) => wanted(e.
 return entries.map((e) => ({ name: new URL(e.name).pathname, transferred: e.transferSize, decoded: e.decodedBodySize }));
 "#;
 
-/// The page's JS heap, and the WASM memory of the page and of every frame still in it.
+/// The page's JS heap and the WASM memory of the page's own modules (an isolated remote's frame has its own
+/// process: see [`Memory::renderers`]).
 const MEMORY: &str = r#"
 const memories = window.__wasm_memories || [];
-const framed = window.__portico_bench.live().reduce((sum, frame) => sum + frame.wasm, 0);
-const wasm = memories.reduce((sum, m) => sum + m.buffer.byteLength, 0) + framed;
+const wasm = memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 return { js_heap: performance.memory ? performance.memory.usedJSHeapSize : 0, wasm };
 "#;
-
-/// The bytes of JS, WASM and CSS the frames still in the page fetched.
-const FRAME_BYTES: &str = "return window.__portico_bench.live().reduce((sum, frame) => sum + frame.bytes, 0);";
 
 /// What a product looks like to the probe.
 #[derive(Debug, Clone)]
@@ -114,8 +122,13 @@ pub struct Fetched {
 /// Memory in bytes.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
 pub struct Memory {
+    /// The page's JS heap.
     pub js_heap: u64,
+    /// The page's own WASM memories (the shell's and its trusted remotes').
     pub wasm: u64,
+    /// The resident memory of every renderer process of the browser: the page's and the isolated frames'.
+    #[serde(default)]
+    pub renderers: u64,
 }
 
 /// Everything one visit measured.
@@ -188,7 +201,7 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         .into_iter()
         .filter(|file| !login_files.contains(file))
         .collect();
-    let dashboard_frame_bytes = client.execute(FRAME_BYTES, vec![]).await?.as_f64().unwrap_or_default();
+    let dashboard_frame_bytes = frame_bytes(client).await?;
     let memory_after_sign_in = memory(browser).await?;
 
     let mut visit = Visit {
@@ -220,15 +233,71 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
     Ok(visit)
 }
 
+/// Clicks `text` and returns the milliseconds until `expected` shows, in the page or in the remote frame the click
+/// brought.
 async fn click_until(client: &fantoccini::Client, role: &str, text: &str, expected: &str) -> Result<f64> {
-    let value = client
+    let outcome = client
         .execute_async(CLICK_UNTIL, vec![json!(role), json!(text), json!(expected)])
         .await?;
-    let elapsed = value.as_f64().context("the click probe returned no number")?;
-    if elapsed < 0.0 {
-        bail!("found no {role} reading {text:?}");
+    if outcome.is_null() {
+        let url = client
+            .current_url()
+            .await
+            .map(|url| url.to_string())
+            .unwrap_or_default();
+        let page = client
+            .execute("return document.body.innerText.slice(0, 300);", vec![])
+            .await
+            .unwrap_or_default();
+        bail!("found no {role} reading {text:?} at {url}; the page reads {page}");
     }
-    Ok(elapsed)
+    let clicked = outcome["clicked"]
+        .as_f64()
+        .context("the click probe returned no time")?;
+    if let Some(shown) = outcome["shown"].as_f64() {
+        return Ok(shown - clicked);
+    }
+    let shown = shown_in_new_frame(client, expected).await;
+    client.enter_parent_frame().await?;
+    Ok(shown? - clicked)
+}
+
+/// Enters the newest remote frame and returns when `expected` showed there (epoch milliseconds).
+async fn shown_in_new_frame(client: &fantoccini::Client, expected: &str) -> Result<f64> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let frame = client.find_all(Locator::Css(REMOTE_FRAME)).await?.pop();
+        if let Some(frame) = frame
+            && frame.enter_frame().await.is_ok()
+        {
+            let answer = client.execute_async(SHOWN_IN_FRAME, vec![json!(expected)]).await;
+            if let Ok(answer) = answer
+                && let Some(shown) = answer["shown"].as_f64()
+            {
+                if answer["late"] == json!(true) {
+                    eprintln!("bench: {expected:?} had already shown when the probe entered the frame");
+                }
+                return Ok(shown);
+            }
+            client.enter_parent_frame().await?;
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("{expected:?} never showed in a remote frame");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The JS, WASM and CSS bytes the remote frames on the page fetched (each frame keeps its own resource timings).
+async fn frame_bytes(client: &fantoccini::Client) -> Result<f64> {
+    let mut total = 0.0;
+    for frame in client.find_all(Locator::Css(REMOTE_FRAME)).await? {
+        frame.enter_frame().await?;
+        let files: Vec<Fetched> = serde_json::from_value(client.execute(BYTES, vec![]).await?)?;
+        total += files.iter().map(|file| file.transferred as f64).sum::<f64>();
+        client.enter_parent_frame().await?;
+    }
+    Ok(total)
 }
 
 async fn wait_for_number(client: &fantoccini::Client, script: &str) -> Result<f64> {
@@ -249,11 +318,54 @@ async fn fetched(client: &fantoccini::Client) -> Result<Vec<Fetched>> {
     Ok(serde_json::from_value(value)?)
 }
 
-/// JS heap and WASM memory after a forced garbage collection.
+/// JS heap and WASM memory after a forced garbage collection, and what the renderer processes hold.
 async fn memory(browser: &Browser) -> Result<Memory> {
     browser.cdp("HeapProfiler.enable", json!({})).await?;
     for _ in 0..3 {
         browser.cdp("HeapProfiler.collectGarbage", json!({})).await?;
     }
-    Ok(serde_json::from_value(browser.client.execute(MEMORY, vec![]).await?)?)
+    let mut memory: Memory = serde_json::from_value(browser.client.execute(MEMORY, vec![]).await?)?;
+    memory.renderers = renderer_memory(browser.driver_pid());
+    Ok(memory)
+}
+
+/// The summed resident memory (`VmRSS`, Linux) of every Chromium renderer process started under ChromeDriver
+/// `driver`: isolated frames run in renderers of their own, so this is where their memory shows and comes back.
+fn renderer_memory(driver: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let processes: Vec<(u32, u32, String, u64)> = entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .and_then(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
+            };
+            let parent = field("PPid:")? as u32;
+            let rss_kb = field("VmRSS:").unwrap_or_default();
+            let command = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            Some((pid, parent, command, rss_kb * 1024))
+        })
+        .collect();
+    let mut descendants = vec![driver];
+    let mut index = 0;
+    while index < descendants.len() {
+        let parent = descendants[index];
+        descendants.extend(
+            processes
+                .iter()
+                .filter(|process| process.1 == parent)
+                .map(|process| process.0),
+        );
+        index += 1;
+    }
+    processes
+        .iter()
+        .filter(|process| descendants.contains(&process.0) && process.2.contains("--type=renderer"))
+        .map(|process| process.3)
+        .sum()
 }

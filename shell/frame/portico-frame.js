@@ -118,6 +118,14 @@ function mount() {
     return;
   }
   send("mounted");
+  watchSize();
+}
+
+// Reports the document's height to the shell as it changes (set up once; a parked frame mounts again).
+let sizeWatched = false;
+function watchSize() {
+  if (sizeWatched) return;
+  sizeWatched = true;
   let last = -1;
   const reportSize = () => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
@@ -149,6 +157,16 @@ function receive(text) {
       break;
     case "mount":
       if (module && !handle) mount();
+      break;
+    case "unmount":
+      if (handle) {
+        try {
+          handle.unmount();
+          if (typeof handle.free === "function") handle.free();
+        } catch (error) {}
+        handle = null;
+        root.replaceChildren();
+      }
       break;
     case "context":
       context = message.context;

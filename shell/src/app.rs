@@ -12,7 +12,7 @@ use shared_types::AuthEvent;
 
 use crate::events::emit;
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
-use crate::loader::{LoadError, RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
+use crate::loader::{ISOLATED_REMOTES, LoadError, RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
@@ -44,6 +44,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=|| remote_page(NAV[1].3, "orders") />
                     <Route path=path!("/admin") view=|| remote_page(NAV[2].3, "admin") />
                 </FlatRoutes>
+                // Isolated remotes' frames live here, after the routed content, and outlive routes: a frame
+                // removed from the document would lose its remote (see loader/parked_frames.rs).
+                <div class=ISOLATED_REMOTES></div>
             </main>
         </Router>
     }

@@ -15,7 +15,7 @@ pub use e2e::set_isolated as isolate;
 
 /// Switches WebDriver into the frame of `remote` once it is on the page.
 pub async fn enter_remote_frame(journey: &Journey, remote: &str) -> Result<()> {
-    let selector = format!("iframe.remote-frame[title='{remote}']");
+    let selector = format!("{}[title='{remote}']", e2e::REMOTE_FRAME);
     let deadline = Instant::now() + e2e::PATIENCE;
     journey.browser.enter_parent_frame().await?;
     loop {
@@ -79,7 +79,7 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
         .await?;
     journey.browser.enter_parent_frame().await?;
     let frame_height = journey
-        .script("return document.querySelector('iframe.remote-frame').getBoundingClientRect().height;")
+        .script("return document.querySelector('iframe.remote-frame:not([hidden])').getBoundingClientRect().height;")
         .await?;
     ensure!(
         content_height.as_f64().is_some_and(|content| content > 100.0)
@@ -98,8 +98,12 @@ async fn an_isolated_orders_remote_works_in_its_sandboxed_frame_and_reaches_noth
     journey.link("Dashboard").await?.click().await?;
     journey.text("You have 3 orders.").await?;
     ensure!(
-        !journey.exists("//iframe").await?,
-        "the orders frame stayed on the page after leaving orders"
+        !journey.exists("//iframe[not(@hidden)]").await?,
+        "the orders frame stayed in the page's content after leaving orders"
+    );
+    ensure!(
+        journey.exists("//iframe[@hidden and @title = 'orders']").await?,
+        "the orders frame should wait, hidden, for the next visit"
     );
     journey.finish().await
 }
@@ -177,6 +181,45 @@ async fn keyboard_focus_moves_from_the_shell_into_an_isolated_remote_and_back() 
     ensure!(
         back == json!("Sign out"),
         "Shift+Tab from the remote's first control should return to Sign out, not {back}"
+    );
+    journey.finish().await
+}
+
+#[tokio::test]
+async fn an_isolated_remote_mounts_again_in_its_parked_frame_only_for_the_same_user() -> Result<()> {
+    let journey = Journey::start_with_site(|site| isolate(site, &["orders"])).await?;
+    journey.open("/orders").await?;
+    journey.sign_in(ALICE.0, ALICE.1).await?;
+    journey.text("Espresso beans").await?;
+    enter_remote_frame(&journey, "orders").await?;
+    journey
+        .frame_script("window.portico_marker = 'first mount'; return 1;")
+        .await?;
+    journey.link("Dashboard").await?.click().await?;
+    journey.text("You have 3 orders.").await?;
+    journey.link("Orders").await?.click().await?;
+    journey.text("Espresso beans").await?;
+    enter_remote_frame(&journey, "orders").await?;
+    let marker = journey.frame_script("return window.portico_marker || null;").await?;
+    ensure!(
+        marker == json!("first mount"),
+        "the second visit should mount in the same frame document, kept alive while parked: {marker}"
+    );
+    journey.browser.enter_parent_frame().await?;
+    journey.button("Sign out").await?.click().await?;
+    journey.wait_for_location("/login").await?;
+    ensure!(
+        !journey.exists("//iframe").await?,
+        "signing out should drop every parked frame"
+    );
+    journey.sign_in(crate::BOB.0, crate::BOB.1).await?;
+    journey.link("Orders").await?.click().await?;
+    journey.text("Your orders").await?;
+    enter_remote_frame(&journey, "orders").await?;
+    let marker = journey.frame_script("return window.portico_marker || null;").await?;
+    ensure!(
+        marker.is_null(),
+        "another user must get a fresh frame, not the previous user's: {marker}"
     );
     journey.finish().await
 }

@@ -39,8 +39,8 @@ pub const WATCH_WASM_MEMORIES: &str = r#"
 })();
 "#;
 
-/// The frames isolated remotes run in.
-pub const REMOTE_FRAME: &str = "iframe.remote-frame";
+/// The frames isolated remotes run in, while mounted (parked frames wait hidden elsewhere).
+pub const REMOTE_FRAME: &str = ".isolated-remotes > iframe.remote-frame:not([hidden])";
 
 /// Whether `arguments[0]`, in a remote's frame, lies within the frame's viewport.
 const SHOWN_IN_FRAME: &str =

@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 pub enum ToFrame {
     /// Load these entries (verified against these digests), then mount with this `HostContext` JSON.
     Load(Box<LoadRemote>),
-    /// The contract check passed: mount the loaded remote.
+    /// The contract check passed: mount the loaded remote (again, after [`ToFrame::Unmount`]).
     Mount,
+    /// Unmount the remote and keep its module loaded: the shell parks the frame for the remote's next mount.
+    Unmount,
     /// A new `HostContext` as JSON (path or identity changed).
     Context { context: String },
     /// An `AuthEvent` as JSON.

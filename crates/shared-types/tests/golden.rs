@@ -189,6 +189,7 @@ fn frame_messages_keep_their_wire_format() {
                 context: r#"{"identity":{},"path":"/orders"}"#.into(),
             })),
             ToFrame::Mount,
+            ToFrame::Unmount,
             ToFrame::Context {
                 context: r#"{"identity":{},"path":"/orders/1"}"#.into(),
             },

@@ -25,6 +25,8 @@ use crate::guard::is_safe_redirect;
 const READY_TIMEOUT_MS: u32 = 8_000;
 const LOAD_TIMEOUT_MS: u32 = 23_000;
 const MOUNT_TIMEOUT_MS: u32 = 8_000;
+/// The class of the element, after the routed content, that holds isolated remotes' frames.
+pub const ISOLATED_REMOTES: &str = "isolated-remotes";
 /// The message that carries the channel's port to the frame.
 const PORT_MESSAGE: &str = "portico-frame-port";
 
@@ -34,8 +36,12 @@ type MessageListener = Closure<dyn FnMut(web_sys::MessageEvent)>;
 /// A mounted isolated remote: its frame and the shell's end of the channel. Dropping it removes the frame, and
 /// with it everything the remote allocated.
 pub struct FramedRemote {
+    remote: String,
+    /// The user it was mounted for: a parked frame is mounted again only for the same user.
+    user_id: String,
     iframe: web_sys::HtmlIFrameElement,
     port: web_sys::MessagePort,
+    waiter: Rc<RefCell<Waiter>>,
     _on_message: MessageListener,
     /// Watches the shell's root element for `lang`, `dir` and `data-theme` changes, to pass them on.
     appearance: Option<(web_sys::MutationObserver, Closure<dyn FnMut()>)>,
@@ -60,6 +66,39 @@ impl FramedRemote {
                 event: event.to_owned(),
             },
         );
+    }
+
+    /// Whether this frame runs `remote` for the user `user_id`.
+    pub fn runs(&self, remote: &str, user_id: &str) -> bool {
+        self.remote == remote && self.runs_for(user_id)
+    }
+
+    /// Whether this frame was mounted for the user `user_id`.
+    pub fn runs_for(&self, user_id: &str) -> bool {
+        self.user_id == user_id
+    }
+
+    /// Unmounts the remote inside the frame and hides the frame; its module stays loaded for
+    /// [`FramedRemote::mount_again`]. `false` when the frame is no longer in the page (nothing to keep).
+    pub fn unmount_and_hide(&self) -> bool {
+        send(&self.port, &ToFrame::Unmount);
+        self.iframe.set_hidden(true);
+        self.iframe.is_connected()
+    }
+
+    /// Shows the frame and mounts the remote again, with `context`; waits until it mounted.
+    pub async fn mount_again(&self, context: String) -> Result<(), LoadError> {
+        self.iframe.set_hidden(false);
+        send(&self.port, &ToFrame::Context { context });
+        send(&self.port, &ToFrame::Mount);
+        match next_lifecycle(&self.waiter, MOUNT_TIMEOUT_MS).await {
+            Some(FromFrame::Mounted) => Ok(()),
+            Some(FromFrame::Failed { stage, error }) => Err(frame_failure(&self.remote, &stage, error)),
+            _ => Err(LoadError::Timeout {
+                remote: self.remote.clone(),
+                stage: shared_types::LoadStage::Mount,
+            }),
+        }
     }
 }
 
@@ -110,6 +149,7 @@ async fn next_lifecycle(waiter: &Rc<RefCell<Waiter>>, ms: u32) -> Option<FromFra
 /// Creates the frame for `remote` inside `element`, loads the manifest's entries in it and mounts the remote.
 pub async fn mount(
     remote: &str,
+    user_id: &str,
     manifest: &RemoteManifest,
     manifest_url: &str,
     element: &web_sys::HtmlElement,
@@ -138,7 +178,13 @@ pub async fn mount(
     iframe.set_title(remote);
     iframe.set_src(FRAME_DOCUMENT);
     let ready = frame_ready(iframe.clone());
-    element
+    // In the page's holder of isolated remotes (which outlives routes), or, without one, in the outlet.
+    let holder = document
+        .query_selector(&format!(".{ISOLATED_REMOTES}"))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| element.clone().into());
+    holder
         .append_child(&iframe)
         .map_err(|_| failed("could not insert the frame".into()))?;
     let ready = futures::future::select(Box::pin(ready), Box::pin(sleep(READY_TIMEOUT_MS))).await;
@@ -169,9 +215,12 @@ pub async fn mount(
     };
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     let framed = FramedRemote {
+        remote: remote.to_owned(),
+        user_id: user_id.to_owned(),
         appearance: follow_appearance(&document, &port),
         iframe,
         port,
+        waiter: waiter.clone(),
         _on_message: on_message,
     };
     let transfer = js_sys::Array::of1(&channel.port2());

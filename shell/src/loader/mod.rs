@@ -8,6 +8,7 @@
 mod bridge;
 mod frame;
 mod import;
+mod parked_frames;
 mod state;
 
 use leptos::html::Div;
@@ -24,7 +25,9 @@ use crate::pages::NoAccess;
 use crate::remote_load::RemoteLoad;
 use crate::session::use_session;
 
+pub use frame::ISOLATED_REMOTES;
 pub use import::{LoadError, prefetch, remote_serving};
+pub use parked_frames::drop_all as drop_parked_frames;
 use shared_types::Trust;
 use state::{MountedRemote, RemoteTarget, with_state};
 
@@ -161,8 +164,15 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     on_cleanup(move || {
         match with_state(|state| state.close_outlet(outlet)) {
             Some(MountedRemote::Trusted { handle, styles, .. }) => import::unmount(name, &handle, &styles),
-            // Dropping the last reference removes the frame.
-            Some(MountedRemote::Isolated(frame)) => drop(frame),
+            // While someone is signed in, the frame waits, hidden, for the remote's next mount; otherwise (a
+            // sign-out unmounts everything) it goes, with all it holds.
+            Some(MountedRemote::Isolated(frame)) => {
+                if let Ok(frame) = Rc::try_unwrap(frame)
+                    && session.identity_untracked().authenticated
+                {
+                    parked_frames::park(frame);
+                }
+            }
             None => {}
         }
     });
@@ -218,7 +228,26 @@ async fn mount_isolated(
     on_stage(RemoteLoad::Verifying);
     element.set_inner_html("");
     let context = bridge::context_json(session, untrack(path_and_query));
-    match frame::mount(remote, &manifest, &manifest_url, element, context, navigate).await {
+    if let Some(parked) = parked_frames::take(remote, &identity.user_id)
+        && parked.mount_again(context.clone()).await.is_ok()
+    {
+        if with_state(|state| state.is_live(outlet)) {
+            with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(parked))));
+            crate::devtools::record(remote, &RemoteLoad::Mounted);
+            on_stage(RemoteLoad::Mounted);
+        }
+        return;
+    }
+    let mounted = frame::mount(
+        remote,
+        &identity.user_id,
+        &manifest,
+        &manifest_url,
+        element,
+        context,
+        navigate,
+    );
+    match mounted.await {
         Ok(framed) => {
             if with_state(|state| state.is_live(outlet)) {
                 with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));

@@ -245,6 +245,7 @@ impl SessionStore {
         }
         self.stop_refreshing();
         http::interceptor().forget();
+        crate::loader::drop_parked_frames();
         self.state.set(Session::SignedOut { reason: Some(reason) });
         emit(match reason {
             SignOutReason::SessionExpired => AuthEvent::SessionExpired,

@@ -45,12 +45,13 @@ const [role, text, expected, done] = arguments;
 const now = () => performance.timeOrigin + performance.now();
 const find = () => [...document.querySelectorAll(role)].find((e) => e.textContent.trim() === text);
 const clickAndWatch = (target) => {
-  const earlier = new Set(document.querySelectorAll('iframe.remote-frame'));
+  const mounted = () => [...document.querySelectorAll('.isolated-remotes > iframe.remote-frame:not([hidden])')];
+  const earlier = new Set(mounted());
   const clicked = now();
   target.click();
   const check = () => {
     if (document.body.innerText.includes(expected)) { observer.disconnect(); done({ clicked, shown: now() }); return; }
-    if ([...document.querySelectorAll('iframe.remote-frame')].some((frame) => !earlier.has(frame))) {
+    if (mounted().some((frame) => !earlier.has(frame))) {
       observer.disconnect();
       done({ clicked, shown: null });
     }
@@ -73,12 +74,27 @@ if (present) {
 }
 "#;
 
-/// Inside a remote's frame: resolves with the epoch milliseconds at which `expected` showed (`late` if it already
-/// had when the probe arrived), or `wait` while the frame still holds its initial empty document.
+/// Inside a parked frame, before the click that may mount it again: records when `expected` first shows.
+const ARM_PARKED_FRAME: &str = r#"
+const expected = arguments[0];
+window.__bench_shown = null;
+const observer = new MutationObserver(() => {
+  if (document.body.innerText.includes(expected)) {
+    window.__bench_shown = performance.timeOrigin + performance.now();
+    observer.disconnect();
+  }
+});
+observer.observe(document, { childList: true, subtree: true, characterData: true });
+"#;
+
+/// Inside a remote's frame: resolves with the epoch milliseconds at which `expected` showed (recorded by
+/// [`ARM_PARKED_FRAME`] for a frame mounted again; `late` if it had already shown when the probe arrived), or
+/// `wait` while the frame still holds its initial empty document.
 const SHOWN_IN_FRAME: &str = r#"
 const [expected, done] = arguments;
 const now = () => performance.timeOrigin + performance.now();
 if (location.pathname !== '/frame.html') { done({ wait: true }); return; }
+if (window.__bench_shown) { done({ shown: window.__bench_shown }); return; }
 const visible = () => document.body && document.body.innerText.includes(expected);
 if (visible()) { done({ shown: now(), late: true }); return; }
 const observer = new MutationObserver(() => { if (visible()) { observer.disconnect(); done({ shown: now() }); } });
@@ -236,6 +252,11 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
 /// Clicks `text` and returns the milliseconds until `expected` shows, in the page or in the remote frame the click
 /// brought.
 async fn click_until(client: &fantoccini::Client, role: &str, text: &str, expected: &str) -> Result<f64> {
+    for parked in client.find_all(Locator::Css(PARKED_FRAME)).await? {
+        parked.enter_frame().await?;
+        client.execute(ARM_PARKED_FRAME, vec![json!(expected)]).await?;
+        client.enter_parent_frame().await?;
+    }
     let outcome = client
         .execute_async(CLICK_UNTIL, vec![json!(role), json!(text), json!(expected)])
         .await?;
@@ -287,6 +308,9 @@ async fn shown_in_new_frame(client: &fantoccini::Client, expected: &str) -> Resu
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+/// Frames of unmounted isolated remotes, waiting hidden for their next mount.
+const PARKED_FRAME: &str = ".isolated-remotes > iframe.remote-frame[hidden]";
 
 /// The JS, WASM and CSS bytes the remote frames on the page fetched (each frame keeps its own resource timings).
 async fn frame_bytes(client: &fantoccini::Client) -> Result<f64> {

@@ -57,7 +57,8 @@ const clickAndWatch = (target) => {
     }
   };
   const observer = new MutationObserver(check);
-  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  // `attributes`: a parked frame comes back by losing its `hidden` attribute.
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   check();
 };
 // A page that just loaded may not have rendered its navigation yet: wait for the target (up to 30 s).
@@ -169,7 +170,8 @@ pub struct Visit {
 
 /// Runs one visit in a fresh browser; `switches` dashboard↔orders round trips are made at the end (0 to skip).
 pub async fn visit(product: &Product, switches: usize) -> Result<Visit> {
-    let browser = Browser::launch().await?;
+    // `gc()` in every realm: DevTools collects garbage only in the page's process, not in a frame's own renderer.
+    let browser = Browser::launch_with_flags(&["--js-flags=--expose-gc"]).await?;
     let result = measure(&browser, product, switches).await;
     browser.close().await;
     result
@@ -242,7 +244,7 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
             visit.memory_after_switches = Some(memory(browser).await?);
         }
         client.goto(&format!("{}/dashboard", product.url)).await?;
-        click_until(client, "a", "Dashboard", product.dashboard_ready).await?;
+        wait_until_shown(client, product.dashboard_ready).await?;
         tokio::time::sleep(Duration::from_secs(3)).await;
         visit.orders_after_prefetch_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
     }
@@ -309,6 +311,35 @@ async fn shown_in_new_frame(client: &fantoccini::Client, expected: &str) -> Resu
     }
 }
 
+/// Waits until `expected` shows in the page or in its mounted remote frame.
+async fn wait_until_shown(client: &fantoccini::Client, expected: &str) -> Result<()> {
+    const IN_PAGE: &str = "return document.body.innerText.includes(arguments[0]);";
+    const IN_FRAME: &str =
+        "return location.pathname === '/frame.html' && document.body.innerText.includes(arguments[0]);";
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if client.execute(IN_PAGE, vec![json!(expected)]).await? == json!(true) {
+            return Ok(());
+        }
+        if let Some(frame) = client.find_all(Locator::Css(REMOTE_FRAME)).await?.pop()
+            && frame.enter_frame().await.is_ok()
+        {
+            let shown = client.execute(IN_FRAME, vec![json!(expected)]).await;
+            client.enter_parent_frame().await?;
+            if matches!(shown, Ok(value) if value == json!(true)) {
+                return Ok(());
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("{expected:?} never showed");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every isolated remote's frame, mounted or parked.
+const ANY_REMOTE_FRAME: &str = ".isolated-remotes > iframe.remote-frame";
+
 /// Frames of unmounted isolated remotes, waiting hidden for their next mount.
 const PARKED_FRAME: &str = ".isolated-remotes > iframe.remote-frame[hidden]";
 
@@ -348,7 +379,15 @@ async fn memory(browser: &Browser) -> Result<Memory> {
     for _ in 0..3 {
         browser.cdp("HeapProfiler.collectGarbage", json!({})).await?;
     }
-    let mut memory: Memory = serde_json::from_value(browser.client.execute(MEMORY, vec![]).await?)?;
+    let client = &browser.client;
+    for frame in client.find_all(Locator::Css(ANY_REMOTE_FRAME)).await? {
+        frame.enter_frame().await?;
+        client
+            .execute("for (let i = 0; i < 3; i++) gc(); return 1;", vec![])
+            .await?;
+        client.enter_parent_frame().await?;
+    }
+    let mut memory: Memory = serde_json::from_value(client.execute(MEMORY, vec![]).await?)?;
     memory.renderers = renderer_memory(browser.driver_pid());
     Ok(memory)
 }

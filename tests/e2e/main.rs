@@ -3,6 +3,7 @@
 
 mod access;
 mod delivery;
+mod dictionaries;
 mod hostile;
 mod integrity;
 mod isolation;

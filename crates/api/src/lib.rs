@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod auth_counters;
 pub mod bearer;
+pub mod compression_dictionary;
 pub mod config;
 pub mod csrf;
 pub mod db;

@@ -1,6 +1,7 @@
 //! Serving a built shell and its remotes from one origin (`--static-dir`).
 //!
-//! Content-hashed files are cached forever; `index.html` and JSON manifests are revalidated on every use, so a
+//! Content-hashed files are cached forever and offered as compression dictionaries (see
+//! [`compression_dictionary`]); `index.html` and JSON manifests are revalidated on every use, so a
 //! remote redeployed under a new hash is picked up at the next navigation. Only navigations fall back to
 //! `index.html`: a missing `.js`, `.wasm` or `.json` is a real 404, never an HTML page with the wrong type.
 
@@ -17,14 +18,16 @@ use tower::ServiceExt;
 use tower::service_fn;
 use tower_http::services::ServeDir;
 
+use crate::compression_dictionary;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// A service serving `dir`, with cache headers and the navigation-only SPA fallback.
+/// A service serving `dir`, with cache headers, compression dictionaries and the navigation-only SPA fallback.
 pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
+    let root = dir.to_owned();
     let index = dir.join("index.html");
     let files = ServeDir::new(dir)
         .precompressed_br()
@@ -33,9 +36,29 @@ pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
         .fallback(service_fn(move |request: Request| spa_fallback(index.clone(), request)));
     axum::routing::any_service(service_fn(move |request: Request| {
         let files = files.clone();
+        let root = root.clone();
         async move {
             let path = request.uri().path().to_owned();
-            let mut response = files.oneshot(request).await.map(IntoResponse::into_response)?;
+            let variant = match requested_variant(&root, &request) {
+                Some(wanted) => wanted.read().await,
+                None => None,
+            };
+            let mut response = match variant {
+                Some(variant) => variant,
+                None => files.oneshot(request).await.map(IntoResponse::into_response)?,
+            };
+            if let Some(pattern) = compression_dictionary::use_as_dictionary(&path) {
+                let headers = response.headers_mut();
+                headers.insert(
+                    header::VARY,
+                    HeaderValue::from_static("accept-encoding, available-dictionary"),
+                );
+                if response.status().is_success() {
+                    response
+                        .headers_mut()
+                        .insert("use-as-dictionary", HeaderValue::from_static(pattern));
+                }
+            }
             if is_frame_loaded(&path) {
                 let headers = response.headers_mut();
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
@@ -53,6 +76,59 @@ pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
             Ok::<_, Infallible>(response)
         }
     }))
+}
+
+/// A `dcz` variant a request asks for: the client accepts `dcz` and names a dictionary in `Available-Dictionary`.
+struct WantedVariant {
+    path: PathBuf,
+    content_type: &'static str,
+    head: bool,
+}
+
+impl WantedVariant {
+    /// The variant as a response, or `None` when the build wrote none for that dictionary (the request then goes
+    /// on to the plain files).
+    async fn read(self) -> Option<Response> {
+        let body = tokio::fs::read(&self.path).await.ok()?;
+        let length = body.len();
+        let mut response = Response::new(if self.head { Body::empty() } else { Body::from(body) });
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(compression_dictionary::DCZ),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        Some(response)
+    }
+}
+
+/// The variant file `request` could be answered with, if it asks for one of a dictionary-eligible file.
+fn requested_variant(root: &Path, request: &Request) -> Option<WantedVariant> {
+    let path = request.uri().path();
+    let head = *request.method() == Method::HEAD;
+    if !(head || *request.method() == Method::GET)
+        || compression_dictionary::use_as_dictionary(path).is_none()
+        || path.contains("..")
+        || path.contains('%')
+        || path.contains('\\')
+    {
+        return None;
+    }
+    let hash = compression_dictionary::available_dictionary(request.headers())?;
+    if !compression_dictionary::accepts(request.headers(), compression_dictionary::DCZ) {
+        return None;
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    Some(WantedVariant {
+        path: compression_dictionary::variant_path(&file, &hash),
+        content_type: if path.ends_with(".wasm") {
+            "application/wasm"
+        } else {
+            "text/javascript"
+        },
+        head,
+    })
 }
 
 async fn spa_fallback(index: PathBuf, request: Request) -> Result<Response, Infallible> {

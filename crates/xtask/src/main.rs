@@ -10,6 +10,7 @@ mod build;
 mod compress;
 mod dev;
 mod dev_remote;
+mod dictionaries;
 mod new_remote;
 mod process;
 mod rehearsal;
@@ -114,7 +115,8 @@ fn main() -> Result<()> {
                 browser: false,
             })?;
             build::build_all(&root)?;
-            compress::precompress(&root.join("dist"))
+            compress::precompress(&root.join("dist"))?;
+            dictionaries::report(&root.join("dist"), &root.join("dist"))
         }
         Command::BuildRemote { name, dev: true } => {
             tools::ensure_all(tools::Needs {
@@ -131,7 +133,8 @@ fn main() -> Result<()> {
             let dist = root.join("dist");
             build::build_remote(&root, &name, &dist)?;
             compress::precompress(&dist.join("remotes").join(&name))?;
-            compress::precompress_file(&dist.join("remotes.json"))
+            compress::precompress_file(&dist.join("remotes.json"))?;
+            dictionaries::report(&dist, &dist.join("remotes").join(&name))
         }
         Command::NewRemote { name } => new_remote::scaffold(&root, &name),
         Command::Setup => tools::ensure_all(tools::Needs::everything()),

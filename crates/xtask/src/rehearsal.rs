@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{Context, Result, ensure};
 use sha2::{Digest, Sha256};
 
-use crate::{build, compress, new_remote};
+use crate::{build, compress, dictionaries, new_remote};
 
 /// The orders heading before and after the rehearsed release (the journeys look for both).
 pub const ORDERS_HEADING: (&str, &str) = ("\"Your orders\"", "\"Your orders, next release\"");
@@ -49,6 +49,7 @@ pub fn prepare(root: &Path, dist: &Path) -> Result<PathBuf> {
     for name in ["orders", "billing"] {
         build::build_remote_with_target(&workspace, &target, name, &next)?;
         compress::precompress(&next.join("remotes").join(name))?;
+        dictionaries::write_variants(&next, &next.join("remotes").join(name))?;
     }
     compress::precompress_file(&next.join("remotes.json"))?;
     let shell_after = shell_files(&next)?;

@@ -13,7 +13,7 @@
 use anyhow::Result;
 
 use crate::process::{cargo, run};
-use crate::{budgets, build, compress, rehearsal, tools, workspace_root};
+use crate::{budgets, build, compress, dictionaries, rehearsal, tools, workspace_root};
 
 /// Crates that only make sense on wasm32, besides the remotes (found under `remotes/`).
 const WASM_CRATES: &[&str] = &["shell", "remote-sdk"];
@@ -59,6 +59,7 @@ pub fn run_all() -> Result<()> {
     let dist = root.join("dist");
     build::build_all(&root)?;
     compress::precompress(&dist)?;
+    dictionaries::report(&dist, &dist)?;
 
     step("size budgets");
     budgets::check(&dist, &budgets::load(&root.join(budgets::BUDGETS_FILE))?)?;

@@ -6,6 +6,7 @@ mod support;
 mod authorization;
 mod cookie_mode;
 mod counters;
+mod dictionaries;
 mod operations;
 mod refresh;
 mod session_presence;

@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 
 use crate::bench_api::{self, start_release_api};
 use crate::process::{self, cargo, output_of};
-use crate::{budgets, build, compress, tools, workspace_root};
+use crate::{budgets, build, compress, dictionaries, tools, workspace_root};
 use probe::{Product, Visit};
 use report::{Machine, Report, Row, Unit};
 
@@ -46,6 +46,7 @@ pub fn run(options: &Options) -> Result<()> {
     if !options.skip_build {
         build::build_all(&root)?;
         compress::precompress(&dist)?;
+        dictionaries::report(&dist, &dist)?;
         build_peer(&root.join(PEER_DIR))?;
     }
     compress::precompress(&peer_dist)?;

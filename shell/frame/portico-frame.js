@@ -1,8 +1,9 @@
 // The document of an isolated remote. The shell puts it in <iframe sandbox="allow-scripts"> (an opaque origin: no
 // cookies, no storage, no way into the shell's page) and the server sends it with a strict CSP of its own.
 //
-// Everything crosses one MessageChannel as JSON strings (shared_types::frame). The shell sends the remote's entry
-// URLs and the digests it read from the manifest; this script loads exactly those files under those digests, and
+// Everything crosses one MessageChannel as JSON strings (shared_types::frame), except the remote's wasm module,
+// which the shell fetches and verifies and hands over as bytes. The shell sends the remote's entry URLs and the
+// digests it read from the manifest; this script loads exactly those files under those digests, and
 // mounts the remote with a host object of the same shape the shell gives a trusted remote, so a remote's code is
 // the same either way. It reports its state, its height, fetch requests and navigation, and evaluates nothing it
 // receives. The channel's port is accepted once, from the parent window only.
@@ -10,6 +11,7 @@
 const root = document.getElementById("remote-root");
 let port = null;
 let module = null;
+let moduleBytes = null;
 let handle = null;
 let context = "";
 let nextRequest = 1;
@@ -79,9 +81,11 @@ async function load(message) {
   let wasm;
   try {
     const styles = message.css ? verifiedText(message.css, message.css_integrity) : Promise.resolve(null);
-    wasm = fetch(message.wasm, { integrity: message.wasm_integrity }).catch(() => {
-      throw new Error(`${message.wasm.split("?")[0]} does not match its digest or could not be fetched`);
-    });
+    wasm = moduleBytes
+      ? Promise.resolve(moduleBytes)
+      : fetch(message.wasm, { integrity: message.wasm_integrity }).catch(() => {
+          throw new Error(`${message.wasm.split("?")[0]} does not match its digest or could not be fetched`);
+        });
     const [css] = await Promise.all([styles, verifiedPreload(message.js, message.js_integrity), wasm]);
     if (css !== null) {
       const sheet = new CSSStyleSheet();
@@ -190,6 +194,13 @@ function receive(text) {
 window.addEventListener("message", (event) => {
   if (port || event.source !== window.parent || event.data !== "portico-frame-port" || event.ports.length !== 1) return;
   port = event.ports[0];
-  port.onmessage = (incoming) => receive(incoming.data);
+  port.onmessage = (incoming) => {
+    // The remote's wasm module, fetched and verified by the shell, arrives once, as bytes, before "load".
+    if (incoming.data instanceof ArrayBuffer) {
+      if (!module && !moduleBytes) moduleBytes = incoming.data;
+      return;
+    }
+    receive(incoming.data);
+  };
 });
 window.parent.postMessage("portico-frame-ready", "*");

@@ -1,5 +1,6 @@
 //! Compression dictionaries in the browser: after the dashboard, Chromium asks for the orders module with the
-//! dashboard's module as its dictionary, and gets the `dcz` variant the build wrote.
+//! dashboard's module as its dictionary, and gets the `dcz` variant the build wrote. Isolated or trusted alike: the
+//! shell fetches an isolated remote's module itself (a frame's opaque origin has dictionaries of its own).
 
 use anyhow::{Context, Result, ensure};
 use e2e::Journey;
@@ -8,8 +9,17 @@ use crate::ALICE;
 
 #[tokio::test]
 async fn after_the_dashboard_the_orders_module_arrives_compressed_against_it() -> Result<()> {
-    // Trusted on purpose: an isolated frame's opaque origin keeps dictionaries of its own.
-    let journey = Journey::start_with_site(|site| crate::isolation::isolate(site, &[])).await?;
+    orders_module_arrives_compressed(&[]).await
+}
+
+#[tokio::test]
+async fn isolated_remotes_get_their_module_compressed_too_because_the_shell_fetches_it() -> Result<()> {
+    orders_module_arrives_compressed(&["dashboard", "orders"]).await
+}
+
+/// With `isolated` remotes isolated, visits the dashboard, then orders, and checks how the orders module came.
+async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
+    let journey = Journey::start_with_site(|site| crate::isolation::isolate(site, isolated)).await?;
     journey.open("/dashboard").await?;
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("You have 3 orders.").await?;

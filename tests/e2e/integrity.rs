@@ -26,6 +26,15 @@ fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
         sibling.push(format!(".{extension}"));
         let _ = std::fs::remove_file(PathBuf::from(sibling));
     }
+    // The compression-dictionary variants (`<file>.<hash>.dcz`) are served in its place too.
+    let name = file.file_name().context("no file name")?.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir(file.parent().context("no directory")?)? {
+        let path = entry?.path();
+        let sibling = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if sibling.starts_with(&format!("{name}.")) && sibling.ends_with(".dcz") {
+            std::fs::remove_file(&path)?;
+        }
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::bridge::fetch_for_remote;
-use super::import::{LoadError, check_declared_contract as check_contract, sleep};
+use super::import::{self, LoadError, check_declared_contract as check_contract, sleep};
 use crate::guard::is_safe_redirect;
 
 /// How long the frame may take to say it is ready, to load and verify the remote, and to mount it.
@@ -177,6 +177,10 @@ pub async fn mount(
     let _ = iframe.set_attribute("class", "remote-frame");
     iframe.set_title(remote);
     iframe.set_src(FRAME_DOCUMENT);
+    // The shell fetches and verifies the module itself, while the frame starts: its origin's HTTP cache and
+    // compression dictionaries apply (a frame's opaque origin has its own, empty ones), and the frame gets the bytes.
+    let (js, wasm) = manifest.entry_urls(manifest_url);
+    let wasm_bytes = import::verified_wasm_bytes(&wasm, &manifest.entry_wasm_integrity);
     let ready = frame_ready(iframe.clone());
     // In the page's holder of isolated remotes (which outlives routes), or, without one, in the outlet.
     let holder = document
@@ -231,7 +235,13 @@ pub async fn mount(
         .post_message_with_transfer(&JsValue::from_str(PORT_MESSAGE), "*", &transfer)
         .map_err(|_| failed("could not open the frame's channel".into()))?;
 
-    let (js, wasm) = manifest.entry_urls(manifest_url);
+    let bytes = wasm_bindgen_futures::JsFuture::from(wasm_bytes)
+        .await
+        .map_err(|error| import::code_error(remote, &error))?;
+    framed
+        .port
+        .post_message_with_transferable(&bytes, &js_sys::Array::of1(&bytes))
+        .map_err(|_| failed("could not hand the module to the frame".into()))?;
     let stylesheet = manifest.stylesheet(manifest_url);
     send(
         &framed.port,

@@ -114,6 +114,11 @@ export function verifyRemote(jsUrl, jsIntegrity, wasmUrl, wasmIntegrity, cssUrl,
         .catch(() => { throw integrityError(cssUrl); });
     return Promise.all([script, wasm, styles]).then(([, wasm, styles]) => ({ wasm, styles }));
 }
+export function verifiedWasmBytes(wasmUrl, wasmIntegrity) {
+    return fetch(wasmUrl, { integrity: wasmIntegrity })
+        .then((response) => response.ok ? response.arrayBuffer() : Promise.reject())
+        .catch(() => { throw integrityError(wasmUrl); });
+}
 export async function instantiateRemote(jsUrl, verified) {
     const module = await import(jsUrl);
     await module.default({ module_or_path: verified.wasm });
@@ -177,6 +182,10 @@ extern "C" {
     fn remote_contract(module: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = mountRemote)]
     fn mount_remote(module: &JsValue, element: &web_sys::HtmlElement, host: &JsValue) -> Result<JsValue, JsValue>;
+    /// The wasm module's bytes, fetched by the shell (its origin's HTTP cache and compression dictionaries apply)
+    /// and checked against `integrity`; rejects with an `IntegrityError`.
+    #[wasm_bindgen(js_name = verifiedWasmBytes)]
+    pub fn verified_wasm_bytes(url: &str, integrity: &str) -> js_sys::Promise;
     #[wasm_bindgen(catch, js_name = unmountRemote)]
     fn unmount_remote(handle: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = updateRemote)]
@@ -250,7 +259,12 @@ pub fn prefetch(remote: &'static str, identity: IdentityContext) {
     }
     leptos::task::spawn_local(async move {
         if trust_of(remote).await == Trust::Isolated {
-            let _ = isolated_manifest(remote, &identity).await;
+            // Only the module's bytes, into this origin's HTTP cache, for the frame's next load; nothing runs.
+            if let Ok((manifest, manifest_url)) = isolated_manifest(remote, &identity).await {
+                let (_, wasm) = manifest.entry_urls(&manifest_url);
+                let bytes = verified_wasm_bytes(&wasm, &manifest.entry_wasm_integrity);
+                let _ = wasm_bindgen_futures::JsFuture::from(bytes).await;
+            }
             return;
         }
         let _ = load_module(remote, &identity, Rc::new(|_| {})).await;
@@ -361,7 +375,7 @@ async fn fetch_and_instantiate(
 }
 
 /// An integrity failure when the snippet says so, else a code failure.
-fn code_error(remote: &str, error: &JsValue) -> LoadError {
+pub fn code_error(remote: &str, error: &JsValue) -> LoadError {
     let reason = describe(error);
     let remote = remote.to_owned();
     match error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.name())) {

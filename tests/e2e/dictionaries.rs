@@ -2,13 +2,17 @@
 //! dashboard's module as its dictionary, and gets the `dcz` variant the build wrote. Isolated or trusted alike: the
 //! shell fetches an isolated remote's module itself (a frame's opaque origin has dictionaries of its own).
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use anyhow::{Context, Result, ensure};
 use e2e::Journey;
+use sha2::{Digest, Sha256};
 
 use crate::ALICE;
 
 #[tokio::test]
-async fn after_the_dashboard_the_orders_module_arrives_compressed_against_it() -> Result<()> {
+async fn each_remote_module_arrives_compressed_against_the_one_loaded_before_it() -> Result<()> {
     orders_module_arrives_compressed(&[]).await
 }
 
@@ -17,7 +21,8 @@ async fn isolated_remotes_get_their_module_compressed_too_because_the_shell_fetc
     orders_module_arrives_compressed(&["dashboard", "orders"]).await
 }
 
-/// With `isolated` remotes isolated, visits the dashboard, then orders, and checks how the orders module came.
+/// With `isolated` remotes isolated: signs in (auth, then the dashboard), opens orders, and checks that each
+/// module came as the `dcz` variant against the module loaded just before it, under its brotli size.
 async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
     let journey = Journey::start_with_site(|site| crate::isolation::isolate(site, isolated)).await?;
     journey.open("/dashboard").await?;
@@ -25,29 +30,78 @@ async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
     journey.text("You have 3 orders.").await?;
     journey.link("Orders").await?.click().await?;
     journey.text("Espresso beans").await?;
+    let dictionaries = wasm_by_hash(&journey.site)?;
+    for (remote, expected_dictionary) in [
+        ("auth", "shell-"),
+        ("dashboard", "remote_auth_bg-"),
+        ("orders", "remote_dashboard_bg-"),
+    ] {
+        let (encoded, brotli, dictionary) = arrival(&journey, remote, &dictionaries).await?;
+        eprintln!("the {remote} module: {encoded} bytes as dcz against {dictionary}, {brotli} as brotli");
+        ensure!(encoded < brotli, "{encoded} bytes is not under brotli's {brotli}");
+        ensure!(
+            dictionary.contains(expected_dictionary),
+            "the {remote} module came compressed against {dictionary}, not the module loaded before it"
+        );
+    }
+    journey.finish().await
+}
+
+/// The served wasm files of the site by the hex SHA-256 of their content, named by their file name.
+fn wasm_by_hash(site: &Path) -> Result<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    let mut pending = vec![site.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|extension| extension == "wasm") {
+                let hash: String = Sha256::digest(std::fs::read(&path)?)
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect();
+                found.insert(
+                    hash,
+                    path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// How `remote`'s wasm arrived: its encoded size, its brotli size, and the file whose `dcz` variant it was.
+async fn arrival(
+    journey: &Journey,
+    remote: &str,
+    dictionaries: &HashMap<String, String>,
+) -> Result<(u64, u64, String)> {
     let entry = journey
-        .script(
-            "const e = performance.getEntriesByType('resource').find((e) => /remote_orders_bg-.*\\.wasm/.test(e.name)); \
-             return e ? [new URL(e.name).pathname, e.encodedBodySize, e.transferSize] : null;",
-        )
+        .script(&format!(
+            "const e = performance.getEntriesByType('resource').find((e) => /remote_{remote}_bg-.*\\.wasm/.test(e.name)); \
+             return e ? [new URL(e.name).pathname, e.encodedBodySize] : null;"
+        ))
         .await?;
-    let path = entry[0].as_str().context("the orders module was never requested")?;
+    let path = entry[0]
+        .as_str()
+        .with_context(|| format!("the {remote} module was never requested"))?;
     let encoded = entry[1].as_u64().context("no encoded size")?;
     let file = journey.site.join(path.trim_start_matches('/'));
     let brotli = std::fs::metadata(format!("{}.br", file.display()))?.len();
-    let variants: Vec<u64> = std::fs::read_dir(file.parent().context("no directory")?)?
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            name.starts_with(&*file.file_name().unwrap_or_default().to_string_lossy()) && name.ends_with(".dcz")
-        })
-        .filter_map(|entry| entry.metadata().ok().map(|metadata| metadata.len()))
-        .collect();
-    ensure!(
-        variants.contains(&encoded),
-        "the orders module came as {encoded} bytes, none of its dcz variants {variants:?} (brotli: {brotli})"
-    );
-    ensure!(encoded < brotli, "{encoded} bytes is not under brotli's {brotli}");
-    eprintln!("the orders module: {encoded} bytes as dcz, {brotli} as brotli");
-    journey.finish().await
+    let prefix = format!("{}.", file.file_name().unwrap_or_default().to_string_lossy());
+    for entry in std::fs::read_dir(file.parent().context("no directory")?)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(hash) = name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".dcz"))
+            && entry.metadata()?.len() == encoded
+        {
+            let dictionary = dictionaries
+                .get(hash)
+                .cloned()
+                .unwrap_or_else(|| format!("unknown {hash}"));
+            return Ok((encoded, brotli, dictionary));
+        }
+    }
+    anyhow::bail!("the {remote} module came as {encoded} bytes, none of its dcz variants (brotli: {brotli})")
 }

@@ -1,11 +1,13 @@
-//! Size budgets: the brotli size of each remote and of the `/login` first view, checked against
+//! Size budgets: the brotli size of each remote and of the `/login` first view, and the size of a remote for a
+//! browser that holds the previous one's modules as compression dictionaries, checked against
 //! `bench/budgets.toml` by `cargo xtask test`. Sizes are deterministic, so they are asserted; times never are.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use shared_types::RemoteManifest;
 
 use crate::compress::{brotli_size, files_under};
@@ -21,6 +23,10 @@ pub struct Budgets {
     pub login_first_view: usize,
     /// Each remote's JS glue plus wasm, by name.
     pub remotes: BTreeMap<String, usize>,
+    /// `"<remote> after <predecessor>"`: the remote as a browser that already holds the predecessor's modules
+    /// receives it (see [`remote_size_after`]); the predecessor is `shell` or a remote.
+    #[serde(default)]
+    pub after: BTreeMap<String, usize>,
 }
 
 /// One measured item and its budget.
@@ -46,13 +52,67 @@ pub fn load(path: &Path) -> Result<Budgets> {
 
 /// Raw and brotli sizes of the files a remote's manifest names (its stylesheet included).
 pub fn remote_size(dist: &Path, name: &str) -> Result<(usize, usize)> {
+    let (js, wasm, css) = remote_entries(dist, name)?;
+    let mut files = vec![js, wasm];
+    files.extend(css);
+    sizes(&files)
+}
+
+/// Raw size of `remote`, and its size on the wire for a browser that already holds `predecessor`'s modules (`shell`
+/// or a remote's name): each of its JS and wasm as the `dcz` variant against the predecessor's file of that kind
+/// when the build wrote one, else brotli; its stylesheet in brotli.
+pub fn remote_size_after(dist: &Path, remote: &str, predecessor: &str) -> Result<(usize, usize)> {
+    let (js, wasm, css) = remote_entries(dist, remote)?;
+    let (dictionary_js, dictionary_wasm) = if predecessor == "shell" {
+        shell_entries(dist)?
+    } else {
+        let (js, wasm, _) = remote_entries(dist, predecessor)?;
+        (js, wasm)
+    };
+    let mut raw = 0;
+    let mut wire = 0;
+    for (file, dictionary) in [(js, dictionary_js), (wasm, dictionary_wasm)] {
+        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let hash: [u8; 32] = Sha256::digest(std::fs::read(&dictionary)?).into();
+        let variant = api::compression_dictionary::variant_path(&file, &hash);
+        raw += bytes.len();
+        wire += match std::fs::metadata(&variant) {
+            Ok(metadata) => usize::try_from(metadata.len())?,
+            Err(_) => brotli_size(&bytes),
+        };
+    }
+    if let Some(css) = css {
+        let (css_raw, css_brotli) = sizes(&[css])?;
+        raw += css_raw;
+        wire += css_brotli;
+    }
+    Ok((raw, wire))
+}
+
+/// A remote's JS entry, wasm module and stylesheet, from its manifest.
+fn remote_entries(dist: &Path, name: &str) -> Result<(PathBuf, PathBuf, Option<PathBuf>)> {
     let dir = dist.join("remotes").join(name);
     let manifest_text = std::fs::read_to_string(dir.join("remote.json"))
         .with_context(|| format!("remote `{name}` has no remote.json in {}", dir.display()))?;
     let manifest = RemoteManifest::parse(&manifest_text, name)?;
-    let mut files = vec![dir.join(&manifest.entry_js), dir.join(&manifest.entry_wasm)];
-    files.extend(manifest.entry_css.as_ref().map(|css| dir.join(css)));
-    sizes(&files)
+    Ok((
+        dir.join(&manifest.entry_js),
+        dir.join(&manifest.entry_wasm),
+        manifest.entry_css.as_ref().map(|css| dir.join(css)),
+    ))
+}
+
+/// The shell's JS glue and wasm module (Trunk's `<name>-<hash>.js` and `<name>-<hash>_bg.wasm` at the top level).
+fn shell_entries(dist: &Path) -> Result<(PathBuf, PathBuf)> {
+    for path in files_under(dist)? {
+        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+        if path.parent() == Some(dist)
+            && let Some(stem) = name.strip_suffix("_bg.wasm")
+        {
+            return Ok((dist.join(format!("{stem}.js")), path));
+        }
+    }
+    anyhow::bail!("{} holds no shell wasm", dist.display())
 }
 
 /// Raw and brotli sizes of the `/login` first view.
@@ -105,6 +165,18 @@ pub fn measure(dist: &Path, budgets: &Budgets) -> Result<Vec<Measured>> {
             item: format!("remote `{name}`"),
             raw,
             brotli,
+            budget: *budget,
+        });
+    }
+    for (pair, budget) in &budgets.after {
+        let (remote, predecessor) = pair
+            .split_once(" after ")
+            .with_context(|| format!("budget `{pair}` is not \"<remote> after <predecessor>\""))?;
+        let (raw, wire) = remote_size_after(dist, remote, predecessor)?;
+        measured.push(Measured {
+            item: format!("remote `{remote}` after `{predecessor}` (dictionaries)"),
+            raw,
+            brotli: wire,
             budget: *budget,
         });
     }
@@ -174,6 +246,7 @@ mod tests {
         Budgets {
             login_first_view: 10_000,
             remotes: BTreeMap::from([("auth".into(), 1_000), ("orders".into(), orders)]),
+            after: BTreeMap::new(),
         }
     }
 
@@ -215,6 +288,37 @@ mod tests {
             .unwrap()
             .len();
         assert_eq!(raw, expected + auth_manifest);
+    }
+
+    #[test]
+    fn a_remote_after_another_counts_its_dcz_variants_where_the_build_wrote_them() {
+        let module = incompressible(20_000);
+        let dist = fake_dist(&module);
+        let auth_wasm = dist.path().join("remotes/auth/remote_auth-0123456789abcdef_bg.wasm");
+        std::fs::write(&auth_wasm, &module).unwrap();
+        crate::dictionaries::write_variants(dist.path(), dist.path()).unwrap();
+        let (raw, wire) = remote_size_after(dist.path(), "orders", "auth").unwrap();
+        assert_eq!(raw, module.len() + "export default 1;".len());
+        let orders_wasm = dist
+            .path()
+            .join("remotes/orders/remote_orders-0123456789abcdef_bg.wasm");
+        let hash: [u8; 32] = Sha256::digest(&module).into();
+        let variant = std::fs::metadata(api::compression_dictionary::variant_path(&orders_wasm, &hash)).unwrap();
+        // The wasm travels as its variant (tiny: the same bytes as the dictionary); the identical JS glue too.
+        assert!(wire < 200 && wire as u64 >= variant.len(), "{wire} bytes");
+        let mut budgets = budgets(1_000_000);
+        budgets.login_first_view = 1_000_000;
+        budgets.remotes.insert("auth".into(), 1_000_000);
+        budgets.after.insert("orders after auth".into(), 50);
+        let error = check(dist.path(), &budgets).unwrap_err().to_string();
+        assert!(error.contains("remote `orders` after `auth`"), "{error}");
+        budgets.after.insert("orders after auth".into(), 200);
+        check(dist.path(), &budgets).unwrap();
+        let (_, from_shell) = remote_size_after(dist.path(), "orders", "shell").unwrap();
+        assert!(
+            from_shell > 15_000,
+            "no variant against the shell's tiny module: {from_shell}"
+        );
     }
 
     #[test]

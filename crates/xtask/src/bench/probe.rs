@@ -168,16 +168,93 @@ pub struct Visit {
     pub memory_after_switches: Option<Memory>,
 }
 
+/// `gc()` in every realm: DevTools collects garbage only in the page's process, not in a frame's own renderer.
+const EXPOSE_GC: &str = "--js-flags=--expose-gc";
+
+/// A network profile for DevTools `Network.emulateNetworkConditions`.
+#[derive(Debug, Clone, Copy)]
+pub struct Network {
+    pub name: &'static str,
+    /// Added round-trip latency, milliseconds.
+    pub latency_ms: u32,
+    /// Bits per second.
+    pub down_bits: u32,
+    pub up_bits: u32,
+}
+
+/// About a "slow 4G" phone connection.
+pub const SLOW_4G: Network = Network {
+    name: "slow 4G",
+    latency_ms: 150,
+    down_bits: 1_600_000,
+    up_bits: 750_000,
+};
+
+/// About a "fast 4G" phone connection.
+pub const FAST_4G: Network = Network {
+    name: "fast 4G",
+    latency_ms: 40,
+    down_bits: 9_000_000,
+    up_bits: 1_500_000,
+};
+
+/// A cold visit over an emulated `network`: until the Username field accepts input, and sign-in → dashboard content.
+pub async fn throttled_visit(product: &Product, network: Network) -> Result<(f64, f64)> {
+    let browser = Browser::launch_with_flags(&[EXPOSE_GC]).await?;
+    let result = async {
+        browser.cdp("Network.enable", json!({})).await?;
+        browser
+            .cdp(
+                "Network.emulateNetworkConditions",
+                json!({
+                    "offline": false,
+                    "latency": network.latency_ms,
+                    "downloadThroughput": network.down_bits / 8,
+                    "uploadThroughput": network.up_bits / 8,
+                }),
+            )
+            .await?;
+        let visit = measure_sign_in(&browser, product).await?;
+        Ok((visit.cold_load_ms, visit.sign_in_to_dashboard_ms))
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
 /// Runs one visit in a fresh browser; `switches` dashboard↔orders round trips are made at the end (0 to skip).
 pub async fn visit(product: &Product, switches: usize) -> Result<Visit> {
-    // `gc()` in every realm: DevTools collects garbage only in the page's process, not in a frame's own renderer.
-    let browser = Browser::launch_with_flags(&["--js-flags=--expose-gc"]).await?;
+    let browser = Browser::launch_with_flags(&[EXPOSE_GC]).await?;
     let result = measure(&browser, product, switches).await;
     browser.close().await;
     result
 }
 
 async fn measure(browser: &Browser, product: &Product, switches: usize) -> Result<Visit> {
+    let mut visit = measure_sign_in(browser, product).await?;
+    let client = &browser.client;
+    if product.has_orders {
+        visit.orders_first_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
+        visit.dashboard_repeat_ms = Some(click_until(client, "a", "Dashboard", product.dashboard_ready).await?);
+        visit.orders_repeat_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
+        if switches > 0 {
+            visit.memory_after_first_round_trip = Some(memory(browser).await?);
+            for _ in 0..switches {
+                click_until(client, "a", "Dashboard", product.dashboard_ready).await?;
+                click_until(client, "a", "Orders", "Order ").await?;
+            }
+            visit.memory_after_switches = Some(memory(browser).await?);
+        }
+        client.goto(&format!("{}/dashboard", product.url)).await?;
+        wait_until_shown(client, product.dashboard_ready).await?;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        visit.orders_after_prefetch_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
+    }
+    Ok(visit)
+}
+
+/// A cold `/login`, then sign-in until the dashboard's content shows: the part of a visit every product has.
+async fn measure_sign_in(browser: &Browser, product: &Product) -> Result<Visit> {
     browser.cdp("Page.enable", json!({})).await?;
     browser
         .cdp(
@@ -222,7 +299,7 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
     let dashboard_frame_bytes = frame_bytes(client).await?;
     let memory_after_sign_in = memory(browser).await?;
 
-    let mut visit = Visit {
+    Ok(Visit {
         cold_load_ms,
         login_files,
         dashboard_files,
@@ -230,25 +307,7 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         sign_in_to_dashboard_ms,
         memory_after_sign_in,
         ..Visit::default()
-    };
-    if product.has_orders {
-        visit.orders_first_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
-        visit.dashboard_repeat_ms = Some(click_until(client, "a", "Dashboard", product.dashboard_ready).await?);
-        visit.orders_repeat_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
-        if switches > 0 {
-            visit.memory_after_first_round_trip = Some(memory(browser).await?);
-            for _ in 0..switches {
-                click_until(client, "a", "Dashboard", product.dashboard_ready).await?;
-                click_until(client, "a", "Orders", "Order ").await?;
-            }
-            visit.memory_after_switches = Some(memory(browser).await?);
-        }
-        client.goto(&format!("{}/dashboard", product.url)).await?;
-        wait_until_shown(client, product.dashboard_ready).await?;
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        visit.orders_after_prefetch_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
-    }
-    Ok(visit)
+    })
 }
 
 /// Clicks `text` and returns the milliseconds until `expected` shows, in the page or in the remote frame the click

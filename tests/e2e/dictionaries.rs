@@ -48,7 +48,7 @@ async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
 }
 
 /// The served wasm files of the site by the hex SHA-256 of their content, named by their file name.
-fn wasm_by_hash(site: &Path) -> Result<HashMap<String, String>> {
+pub fn wasm_by_hash(site: &Path) -> Result<HashMap<String, String>> {
     let mut found = HashMap::new();
     let mut pending = vec![site.to_owned()];
     while let Some(dir) = pending.pop() {
@@ -72,7 +72,7 @@ fn wasm_by_hash(site: &Path) -> Result<HashMap<String, String>> {
 }
 
 /// How `remote`'s wasm arrived: its encoded size, its brotli size, and the file whose `dcz` variant it was.
-async fn arrival(
+pub async fn arrival(
     journey: &Journey,
     remote: &str,
     dictionaries: &HashMap<String, String>,

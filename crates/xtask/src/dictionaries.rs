@@ -1,12 +1,15 @@
 //! Build-time compression dictionary variants (RFC 9842 `dcz`): next to each content-hashed `.js` and `.wasm` file
 //! of the served tree, that file compressed with Zstandard against each other file of its kind as a raw prefix
-//! dictionary — the shell's files, every remote's, and the earlier versions `build-remote` keeps — named
+//! dictionary — the shell's files, every remote's, and the last few versions `build-remote` keeps — named
 //! `<file>.<sha-256 of the dictionary, hex>.dcz` (the API's [`api::compression_dictionary::variant_path`]).
 //!
 //! A variant is kept only when it is smaller than the file's brotli sibling, and every written variant is decoded
 //! again with its dictionary and compared with the original before the build succeeds.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
@@ -16,6 +19,9 @@ use crate::compress;
 /// The `dcz` stream header: a Zstandard skippable frame (magic `0x184D2A5E`, 32 bytes long) holding the
 /// dictionary's SHA-256.
 const DCZ_MAGIC: [u8; 8] = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
+/// How many versions of each remote's JS and wasm take part, newest first: the current one and the releases before
+/// it that pages may still hold.
+const KEPT_VERSIONS: usize = 3;
 /// Zstandard's strongest regular level: variants are built once and served many times.
 const LEVEL: i32 = 19;
 
@@ -115,15 +121,55 @@ pub fn decode(stream: &[u8], dictionary: &[u8]) -> Result<Vec<u8>> {
     Ok(content)
 }
 
-/// Every content-hashed `.js` and `.wasm` file under `dist`.
+/// The content-hashed `.js` and `.wasm` files under `dist` that take part: every file outside `remotes/` (the
+/// shell's), and in each remote's directory [`KEPT_VERSIONS`] of each kind: the one its manifest names, then the
+/// newest by modification time, so the pairs stay bounded however many releases `build-remote` keeps.
 fn dictionary_files(dist: &Path) -> Result<Vec<PathBuf>> {
-    Ok(compress::files_under(dist)?
-        .into_iter()
-        .filter(|path| {
-            let relative = format!("/{}", path.strip_prefix(dist).unwrap_or(path).to_string_lossy());
-            api::compression_dictionary::use_as_dictionary(&relative).is_some()
-        })
-        .collect())
+    let mut by_directory: BTreeMap<(PathBuf, OsString), Vec<(SystemTime, PathBuf)>> = BTreeMap::new();
+    let mut files = Vec::new();
+    for path in compress::files_under(dist)? {
+        let relative = format!("/{}", path.strip_prefix(dist).unwrap_or(&path).to_string_lossy());
+        if api::compression_dictionary::use_as_dictionary(&relative).is_none() {
+            continue;
+        }
+        if !relative.starts_with("/remotes/") {
+            files.push(path);
+            continue;
+        }
+        let key = (
+            path.parent().unwrap_or(dist).to_owned(),
+            path.extension().unwrap_or_default().to_owned(),
+        );
+        let modified = std::fs::metadata(&path)?.modified()?;
+        by_directory.entry(key).or_default().push((modified, path));
+    }
+    for ((directory, _), mut versions) in by_directory {
+        // The version the remote's manifest names first, however the files' times came out (a copied tree).
+        let current = current_entries(&directory);
+        versions.sort_by(|a, b| {
+            (!current.contains(&a.1), std::cmp::Reverse(a.0), &a.1).cmp(&(
+                !current.contains(&b.1),
+                std::cmp::Reverse(b.0),
+                &b.1,
+            ))
+        });
+        files.extend(versions.into_iter().take(KEPT_VERSIONS).map(|(_, path)| path));
+    }
+    Ok(files)
+}
+
+/// The JS entry and wasm module the `remote.json` in `directory` names (none when it has no readable manifest).
+fn current_entries(directory: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(directory.join("remote.json")) else {
+        return Vec::new();
+    };
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    ["entry_js", "entry_wasm"]
+        .iter()
+        .filter_map(|field| manifest[field].as_str().map(|name| directory.join(name)))
+        .collect()
 }
 
 fn same_kind(a: &Path, b: &Path) -> bool {
@@ -170,6 +216,44 @@ mod tests {
         );
         assert_eq!(decode(&stream, &old).unwrap(), new);
         assert!(decode(&stream, &new).is_err());
+    }
+
+    #[test]
+    fn only_the_newest_versions_of_a_remote_take_part() {
+        let dist = tempfile::tempdir().unwrap();
+        let remote = dist.path().join("remotes/orders");
+        std::fs::create_dir_all(&remote).unwrap();
+        let (old, new) = versions();
+        let start = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for release in 0..5_u64 {
+            let path = remote.join(format!("remote_orders_bg-000000000000000{release}.wasm"));
+            std::fs::write(&path, if release % 2 == 0 { &old } else { &new }).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(start + std::time::Duration::from_secs(release))
+                .unwrap();
+        }
+        std::fs::write(dist.path().join("shell-0123456789abcdef_bg.wasm"), &old).unwrap();
+        // The manifest names release 0 as current (say, after a rollback): it takes part whatever its time.
+        std::fs::write(
+            remote.join("remote.json"),
+            r#"{"entry_js": "remote_orders-0000000000000000.js", "entry_wasm": "remote_orders_bg-0000000000000000.wasm"}"#,
+        )
+        .unwrap();
+        let mut names: Vec<String> = dictionary_files(dist.path())
+            .unwrap()
+            .iter()
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "remote_orders_bg-0000000000000000.wasm",
+                "remote_orders_bg-0000000000000003.wasm",
+                "remote_orders_bg-0000000000000004.wasm",
+                "shell-0123456789abcdef_bg.wasm",
+            ]
+        );
     }
 
     #[test]

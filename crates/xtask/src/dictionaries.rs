@@ -37,7 +37,16 @@ pub struct Written {
 /// (the whole tree for a full build, one remote's directory for `build-remote`), against every other such file of
 /// the same kind under `dist`. Stale variants of those targets go first.
 pub fn write_variants(dist: &Path, targets: &Path) -> Result<Written> {
-    let files = dictionary_files(dist)?;
+    // Each file is read once: every one is a dictionary for the others.
+    let files = dictionary_files(dist)?
+        .into_iter()
+        .map(|path| {
+            Ok((
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+                path,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut written = Written::default();
     for stale in compress::files_under(targets)?
         .into_iter()
@@ -45,21 +54,22 @@ pub fn write_variants(dist: &Path, targets: &Path) -> Result<Written> {
     {
         std::fs::remove_file(&stale).with_context(|| format!("removing {}", stale.display()))?;
     }
-    for target in files.iter().filter(|file| file.starts_with(targets)) {
-        let original = std::fs::read(target)?;
-        let brotli = brotli_size_of(target, &original)?;
-        for dictionary in files.iter().filter(|file| *file != target && same_kind(file, target)) {
-            let dictionary_bytes = std::fs::read(dictionary)?;
-            let variant = encode(&original, &dictionary_bytes)?;
+    for (original, target) in files.iter().filter(|(_, file)| file.starts_with(targets)) {
+        let brotli = brotli_size_of(target, original)?;
+        let dictionaries = files
+            .iter()
+            .filter(|(_, file)| file != target && same_kind(file, target));
+        for (dictionary_bytes, _) in dictionaries {
+            let variant = encode(original, dictionary_bytes)?;
             if variant.len() >= brotli {
                 written.skipped += 1;
                 continue;
             }
-            let hash: [u8; 32] = Sha256::digest(&dictionary_bytes).into();
+            let hash: [u8; 32] = Sha256::digest(dictionary_bytes).into();
             let path = api::compression_dictionary::variant_path(target, &hash);
             std::fs::write(&path, &variant).with_context(|| format!("writing {}", path.display()))?;
             ensure!(
-                decode(&variant, &dictionary_bytes)? == original,
+                decode(&variant, dictionary_bytes)? == *original,
                 "{} does not decode back to its file",
                 path.display()
             );

@@ -267,9 +267,11 @@ impl<T: Transport> Interceptor<T> {
     }
 
     async fn send_with_token(&self, request: &FetchRequest) -> Result<WireResponse, WireError> {
-        let token = self.token.borrow().as_ref().and_then(|token| token.value.clone());
         // In cookie-session mode the browser holds no token: the access cookie and the CSRF header authenticate.
-        let cookie_mode = self.token.borrow().as_ref().is_some_and(|token| token.value.is_none());
+        let (token, cookie_mode) = match self.token.borrow().as_ref() {
+            Some(held) => (held.value.clone(), held.value.is_none()),
+            None => (None, false),
+        };
         let timeout_ms = request
             .timeout_ms
             .unwrap_or(DEFAULT_TIMEOUT_MS)

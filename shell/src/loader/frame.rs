@@ -339,23 +339,18 @@ async fn frame_ready(iframe: web_sys::HtmlIFrameElement) {
     }
 }
 
-/// An attribute of the shell's `<html>` element, or "".
-/// The attributes of the shell's root element the frame copies.
+/// The attributes of the shell's root element the frame copies: `lang`, `dir` and `data-theme`, in that order.
 const APPEARANCE_ATTRIBUTES: [&str; 3] = ["lang", "dir", "data-theme"];
 
-/// How the shell's document looks now.
+/// How the shell's document looks now (an absent attribute is "").
 fn appearance_of(document: &web_sys::Document) -> Appearance {
-    let attribute = |name: &str| {
+    let [lang, dir, theme] = APPEARANCE_ATTRIBUTES.map(|name| {
         document
             .document_element()
             .and_then(|root| root.get_attribute(name))
             .unwrap_or_default()
-    };
-    Appearance {
-        lang: attribute("lang"),
-        dir: attribute("dir"),
-        theme: attribute("data-theme"),
-    }
+    });
+    Appearance { lang, dir, theme }
 }
 
 /// Sends the frame behind `port` the shell's appearance whenever the root element's `lang`, `dir` or `data-theme`

@@ -228,14 +228,18 @@ async fn mount_isolated(
     on_stage(RemoteLoad::Verifying);
     element.set_inner_html("");
     let context = bridge::context_json(session, untrack(path_and_query));
-    if let Some(parked) = parked_frames::take(remote, &identity.user_id)
-        && parked.mount_again(context.clone()).await.is_ok()
-    {
+    // Records a mounted frame, unless its outlet went meanwhile (then the frame is dropped, and removed).
+    let record_mounted = |framed: frame::FramedRemote| {
         if with_state(|state| state.is_live(outlet)) {
-            with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(parked))));
+            with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
             crate::devtools::record(remote, &RemoteLoad::Mounted);
             on_stage(RemoteLoad::Mounted);
         }
+    };
+    if let Some(parked) = parked_frames::take(remote, &identity.user_id)
+        && parked.mount_again(context.clone()).await.is_ok()
+    {
+        record_mounted(parked);
         return;
     }
     let mounted = frame::mount(
@@ -248,13 +252,7 @@ async fn mount_isolated(
         navigate,
     );
     match mounted.await {
-        Ok(framed) => {
-            if with_state(|state| state.is_live(outlet)) {
-                with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
-                crate::devtools::record(remote, &RemoteLoad::Mounted);
-                on_stage(RemoteLoad::Mounted);
-            }
-        }
+        Ok(framed) => record_mounted(framed),
         Err(error) => {
             with_state(|state| state.unpin_manifest(remote));
             let status = |state: RemoteLoad| on_stage(state);

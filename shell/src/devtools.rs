@@ -103,7 +103,7 @@ mod enabled {
     }
 
     fn stored_overrides() -> Vec<Override> {
-        serde_json::from_str(&read_stored(STORAGE_KEY)).unwrap_or_default()
+        shared_types::json::from_str(&read_stored(STORAGE_KEY)).unwrap_or_default()
     }
 
     /// The manifest URL `remote` is overridden to in this browser, if any.
@@ -124,7 +124,10 @@ mod enabled {
         match parse_override(&value) {
             Ok(request) => {
                 let updated = apply(stored_overrides(), request);
-                write_stored(STORAGE_KEY, &serde_json::to_string(&updated).unwrap_or_default());
+                write_stored(
+                    STORAGE_KEY,
+                    &shared_types::json::to_string(&updated).unwrap_or_default(),
+                );
             }
             Err(error) => leptos::logging::warn!("{OVERRIDE_PARAMETER} ignored: {error}"),
         }

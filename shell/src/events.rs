@@ -57,7 +57,7 @@ pub fn set_sink(sink: Box<dyn EventSink>) {
 
 /// Sends `event` to the sink and to every mounted remote.
 pub fn emit(event: AuthEvent) {
-    let Ok(json) = serde_json::to_string(&event) else {
+    let Ok(json) = shared_types::json::to_string(&event) else {
         return;
     };
     SINK.with(|sink| {

@@ -89,7 +89,7 @@ impl Host {
         let json = call(bridge, "context", &[])?
             .as_string()
             .ok_or_else(|| HostError::Malformed("context is not a string".into()))?;
-        serde_json::from_str(&json).map_err(|error| HostError::Malformed(error.to_string()))
+        shared_types::json::from_str(&json).map_err(|error| HostError::Malformed(error.to_string()))
     }
 
     /// The current identity; reading it inside a view or effect subscribes to changes.
@@ -113,7 +113,7 @@ impl Host {
     /// Calls `on_event` for every auth event the shell reports from now on, until the remote unmounts.
     pub fn on_event(&self, on_event: impl Fn(&AuthEvent) + 'static) {
         self.listeners.borrow_mut().push(Box::new(move |json| {
-            if let Ok(event) = serde_json::from_str::<AuthEvent>(json) {
+            if let Ok(event) = shared_types::json::from_str::<AuthEvent>(json) {
                 on_event(&event);
             }
         }));
@@ -127,9 +127,9 @@ impl Host {
     /// Makes an HTTP request to `/api/...` through the shell's interceptor. A 2xx answer is `Ok`; anything else is
     /// the [`DataError`] for its kind (the shell has already tried to recover from a 401).
     pub async fn fetch(&self, request: &FetchRequest) -> Result<FetchResponse, DataError> {
-        let json = serde_json::to_string(request).map_err(|error| DataError::Unreadable(error.to_string()))?;
+        let json = shared_types::json::to_string(request).map_err(|error| DataError::Unreadable(error.to_string()))?;
         let answer = call_async(&self.bridge, "fetch", &json).await?;
-        serde_json::from_str::<FetchReply>(&answer)
+        shared_types::json::from_str::<FetchReply>(&answer)
             .map_err(|error| DataError::Unreadable(error.to_string()))?
             .into_result()
     }
@@ -142,20 +142,20 @@ impl Host {
     /// `GET path` through the shell, reading a 2xx body as JSON.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, DataError> {
         let response = self.get(path).await?;
-        serde_json::from_str(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))
+        shared_types::json::from_str(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))
     }
 
     /// `POST path` with `body` as JSON through the shell.
     pub async fn post_json(&self, path: &str, body: &impl Serialize) -> Result<FetchResponse, DataError> {
-        let body = serde_json::to_string(body).map_err(|error| DataError::Unreadable(error.to_string()))?;
+        let body = shared_types::json::to_string(body).map_err(|error| DataError::Unreadable(error.to_string()))?;
         self.fetch(&FetchRequest::post_json(path, body)).await
     }
 
     /// Hands credentials to the shell, which signs in and then navigates on success.
     pub async fn sign_in(&self, request: &SignInRequest) -> Result<SignInResult, HostError> {
-        let json = serde_json::to_string(request).map_err(|error| HostError::Malformed(error.to_string()))?;
+        let json = shared_types::json::to_string(request).map_err(|error| HostError::Malformed(error.to_string()))?;
         let answer = call_async(&self.bridge, "signIn", &json).await?;
-        serde_json::from_str(&answer).map_err(|error| HostError::Malformed(error.to_string()))
+        shared_types::json::from_str(&answer).map_err(|error| HostError::Malformed(error.to_string()))
     }
 }
 

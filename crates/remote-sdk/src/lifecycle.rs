@@ -39,8 +39,8 @@ impl RemoteHandle {
 
     /// Receives a new `HostContext` (identity and path) as JSON.
     pub fn update(&self, context: &str) -> Result<(), JsValue> {
-        let context: HostContext =
-            serde_json::from_str(context).map_err(|error| JsValue::from_str(&format!("bad context: {error}")))?;
+        let context: HostContext = shared_types::json::from_str(context)
+            .map_err(|error| JsValue::from_str(&format!("bad context: {error}")))?;
         if self.mounted.is_some() {
             self.context.try_set(context);
         }

@@ -127,7 +127,7 @@ impl DataError {
     /// The field errors of a rejected request, when its body is a problem document that lists them.
     pub fn field_errors(&self) -> Vec<FieldProblem> {
         match self {
-            DataError::Rejected { body, .. } => serde_json::from_str::<ProblemFields>(body)
+            DataError::Rejected { body, .. } => crate::json::from_str::<ProblemFields>(body)
                 .map(|problem| problem.errors)
                 .unwrap_or_default(),
             _ => Vec::new(),

@@ -11,6 +11,7 @@ pub mod events;
 pub mod frame;
 pub mod host;
 pub mod identity;
+pub mod json;
 pub mod manifest;
 pub mod registry;
 

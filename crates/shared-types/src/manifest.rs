@@ -95,7 +95,7 @@ impl RemoteManifest {
             return Err(ManifestError::TooLarge(json.len()));
         }
         let manifest: RemoteManifest =
-            serde_json::from_str(json).map_err(|error| ManifestError::Malformed(error.to_string()))?;
+            crate::json::from_str(json).map_err(|error| ManifestError::Malformed(error.to_string()))?;
         manifest.validate()?;
         if manifest.name != expected_name {
             return Err(ManifestError::WrongRemote {

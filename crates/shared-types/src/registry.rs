@@ -61,7 +61,7 @@ impl Registry {
     /// Parses and validates `remotes.json`.
     pub fn parse(json: &str) -> Result<Self, RegistryError> {
         let registry: Registry =
-            serde_json::from_str(json).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+            crate::json::from_str(json).map_err(|error| RegistryError::Malformed(error.to_string()))?;
         if let Some(stray) = registry
             .isolated
             .iter()

@@ -2,6 +2,8 @@
 //!
 //! A change that alters the wire format fails here, so it is a deliberate decision (a new golden file and, when a
 //! remote built against the old format would break, a major bump of `CONTRACT_VERSION`) and never an accident.
+//! Each file is also read and written with `shared_types::json`, the codec the shell and remotes use, which must
+//! agree with `serde_json` byte for byte.
 //! `UPDATE_GOLDEN=1 cargo test -p shared-types --test golden` rewrites the files after such a decision.
 
 use std::path::PathBuf;
@@ -33,6 +35,16 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &s
         &serde_json::from_str::<T>(&golden).unwrap(),
         value,
         "{name} no longer reads its golden file"
+    );
+    assert_eq!(
+        shared_types::json::to_string(value).unwrap(),
+        serde_json::to_string(value).unwrap(),
+        "{name}: the wasm codec writes other JSON than serde_json"
+    );
+    assert_eq!(
+        &shared_types::json::from_str::<T>(&golden).unwrap(),
+        value,
+        "{name}: the wasm codec reads the golden file otherwise"
     );
 }
 

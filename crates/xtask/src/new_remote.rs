@@ -123,7 +123,6 @@ remote-sdk.workspace = true
 shared-types.workspace = true
 leptos.workspace = true
 serde.workspace = true
-serde_json.workspace = true
 wasm-bindgen.workspace = true
 
 [lints]

@@ -98,7 +98,7 @@ mod tests {
         let body = r#"{"users":[{"username":"alice","user_id":"u-1","display_name":"Alice Anderson",
             "roles":["customer","auditor"],"permissions":["orders:read"],"tenant":"acme","locale":"en-GB",
             "authenticated":true,"last_seen":{"at":1}}],"next":null}"#;
-        let list: UserListBody = serde_json::from_str(body).expect("a valid body");
+        let list: UserListBody = shared_types::json::from_str(body).expect("a valid body");
         assert_eq!(
             list.users,
             vec![TenantUser {
@@ -112,6 +112,6 @@ mod tests {
 
     #[test]
     fn a_body_without_users_is_unreadable_not_empty() {
-        assert!(serde_json::from_str::<UserListBody>(r#"{"items":[]}"#).is_err());
+        assert!(shared_types::json::from_str::<UserListBody>(r#"{"items":[]}"#).is_err());
     }
 }

@@ -51,7 +51,8 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
         let host = host.get_value();
         leptos::task::spawn_local(async move {
             let created = host.post_json("/api/orders", &order).await.and_then(|response| {
-                serde_json::from_str::<Order>(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))
+                shared_types::json::from_str::<Order>(&response.body)
+                    .map_err(|error| DataError::Unreadable(error.to_string()))
             });
             match created {
                 Ok(order) => {

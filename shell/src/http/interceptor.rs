@@ -85,8 +85,7 @@ pub enum RefreshNotice {
     Ended,
 }
 
-/// Body of `POST /api/auth/login`. A struct, not `serde_json::json!`, which would link serde_json's `Value` into the
-/// shell.
+/// Body of `POST /api/auth/login`, written with `shared_types::json` like every other body the shell sends.
 #[derive(Serialize)]
 struct Credentials<'a> {
     username: &'a str,
@@ -166,7 +165,7 @@ impl<T: Transport> Interceptor<T> {
 
     /// Signs in with a password.
     pub async fn login(&self, username: &str, password: &str) -> Result<SessionGrant, HttpError> {
-        let body = serde_json::to_string(&Credentials { username, password })
+        let body = shared_types::json::to_string(&Credentials { username, password })
             .map_err(|error| HttpError::Malformed(error.to_string()))?;
         let response = self
             .transport
@@ -325,7 +324,7 @@ impl<T: Transport> Interceptor<T> {
         if response.status == 401 {
             self.forget();
             self.ended.set(true);
-            let had_session = serde_json::from_str::<SessionProblem>(&response.body)
+            let had_session = shared_types::json::from_str::<SessionProblem>(&response.body)
                 .ok()
                 .and_then(|problem| problem.session)
                 .is_some_and(|session| session == "ended");
@@ -342,7 +341,7 @@ impl<T: Transport> Interceptor<T> {
             });
         }
         let body: SessionBody =
-            serde_json::from_str(&response.body).map_err(|error| HttpError::Malformed(error.to_string()))?;
+            shared_types::json::from_str(&response.body).map_err(|error| HttpError::Malformed(error.to_string()))?;
         self.ended.set(false);
         let now = self.transport.now_ms();
         let lifetime_ms = match body.expires_in {

@@ -74,8 +74,8 @@ pub fn build(
             Box::new(move |request| {
                 let request = request.as_string().unwrap_or_default();
                 Ok(wasm_bindgen_futures::future_to_promise(async move {
-                    let request: SignInRequest =
-                        serde_json::from_str(&request).map_err(|error| JsValue::from_str(&error.to_string()))?;
+                    let request: SignInRequest = shared_types::json::from_str(&request)
+                        .map_err(|error| JsValue::from_str(&error.to_string()))?;
                     let result = session.sign_in(request).await;
                     to_json(&result)
                 })
@@ -95,14 +95,14 @@ pub fn context_json(session: SessionStore, path: String) -> String {
         identity: session.identity(),
         path,
     };
-    serde_json::to_string(&context).unwrap_or_default()
+    shared_types::json::to_string(&context).unwrap_or_default()
 }
 
 /// `remote`'s request through the interceptor, if its granted capabilities allow the call. The answer is always a
 /// [`FetchReply`]: `Denied` (with an `AccessDenied` event) outside the grant; when the session ended on the way,
 /// the interceptor has already told the session store, which signs the user out.
 pub(super) async fn fetch_for_remote(remote: &str, request: &str) -> FetchReply {
-    let request = match serde_json::from_str::<FetchRequest>(request) {
+    let request = match shared_types::json::from_str::<FetchRequest>(request) {
         Ok(request) => request,
         Err(error) => return FetchReply::Refused(format!("not a fetch request: {error}")),
     };
@@ -125,7 +125,7 @@ fn current_path() -> String {
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
-    serde_json::to_string(value)
+    shared_types::json::to_string(value)
         .map(|json| JsValue::from_str(&json))
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }

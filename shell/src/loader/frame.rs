@@ -114,7 +114,7 @@ impl Drop for FramedRemote {
 }
 
 fn send(port: &web_sys::MessagePort, message: &ToFrame) {
-    if let Ok(json) = serde_json::to_string(message) {
+    if let Ok(json) = shared_types::json::to_string(message) {
         let _ = port.post_message(&JsValue::from_str(&json));
     }
 }
@@ -211,7 +211,7 @@ pub async fn mount(
             let Some(text) = event.data().as_string() else {
                 return;
             };
-            let Ok(message) = serde_json::from_str::<FromFrame>(&text) else {
+            let Ok(message) = shared_types::json::from_str::<FromFrame>(&text) else {
                 return;
             };
             handle(&remote_name, message, &waiter, &port, &iframe, &navigate);
@@ -286,7 +286,7 @@ fn handle(
             let remote = remote.to_owned();
             leptos::task::spawn_local(async move {
                 let reply = fetch_for_remote(&remote, &request).await;
-                let reply = serde_json::to_string(&reply).unwrap_or_default();
+                let reply = shared_types::json::to_string(&reply).unwrap_or_default();
                 send(&port, &ToFrame::Reply { id, reply });
             });
         }

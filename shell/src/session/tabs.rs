@@ -53,7 +53,7 @@ impl BrowserSignals {
 
     /// Tells the other tabs (never this one) what happened.
     pub fn tell_other_tabs(&self, event: &AuthEvent) {
-        if let (Some(channel), Ok(json)) = (&self.channel, serde_json::to_string(event)) {
+        if let (Some(channel), Ok(json)) = (&self.channel, shared_types::json::to_string(event)) {
             let _ = channel.post_message(&JsValue::from_str(&json));
         }
     }
@@ -70,7 +70,7 @@ struct TabMessage {
 
 /// The session events another tab may announce; anything else is ignored.
 fn read_tab_message(json: &str) -> Option<AuthEvent> {
-    let message: TabMessage = serde_json::from_str(json).ok()?;
+    let message: TabMessage = shared_types::json::from_str(json).ok()?;
     match message.event.as_str() {
         "signed_in" => Some(AuthEvent::SignedIn),
         "session_expired" => Some(AuthEvent::SessionExpired),

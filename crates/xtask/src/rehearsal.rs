@@ -18,35 +18,69 @@ use crate::{build, compress, dictionaries, new_remote};
 
 /// The orders heading before and after the rehearsed release (the journeys look for both).
 pub const ORDERS_HEADING: (&str, &str) = ("\"Your orders\"", "\"Your orders, next release\"");
-/// Where the orders heading is written.
-const ORDERS_LIST: &str = "remotes/orders/src/list.rs";
 /// Directories, at any depth, not copied into the rehearsal workspace (build output, data, packages).
 const NOT_SOURCES: [&str; 6] = ["target", "dist", "dist-remotes", "data", ".git", "node_modules"];
 
+/// A change to one remote's sources: the next release a team publishes.
+pub struct SourceChange {
+    /// The remote that is released again.
+    pub remote: &'static str,
+    /// The changed file, relative to the workspace.
+    pub file: &'static str,
+    /// Text replaced (every occurrence), and its replacement.
+    pub replace: (&'static str, &'static str),
+}
+
+/// The orders release that `cargo xtask test` rehearses.
+const ORDERS_RELEASE: SourceChange = SourceChange {
+    remote: "orders",
+    file: "remotes/orders/src/list.rs",
+    replace: ORDERS_HEADING,
+};
+
 /// Builds the next release into `target/rehearsal/dist` and returns that directory.
 pub fn prepare(root: &Path, dist: &Path) -> Result<PathBuf> {
-    let rehearsal = root.join("target/rehearsal");
-    if rehearsal.exists() {
-        fs::remove_dir_all(&rehearsal).with_context(|| format!("could not clear {}", rehearsal.display()))?;
-    }
-    let workspace = rehearsal.join("workspace");
-    copy_sources(root, &workspace)?;
-    let list = workspace.join(ORDERS_LIST);
-    let source = fs::read_to_string(&list)?;
-    ensure!(
-        source.contains(ORDERS_HEADING.0),
-        "{ORDERS_LIST} no longer has the heading {}",
-        ORDERS_HEADING.0
-    );
-    fs::write(&list, source.replace(ORDERS_HEADING.0, ORDERS_HEADING.1))?;
-    new_remote::scaffold(&workspace, "billing")?;
+    let next = release(
+        root,
+        dist,
+        &root.join("target/rehearsal"),
+        &ORDERS_RELEASE,
+        Some("billing"),
+    )?;
+    println!("rehearsed a release of `orders` and a new `billing` remote; the shell's files are byte-identical");
+    Ok(next)
+}
 
-    let next = rehearsal.join("dist");
+/// In a copy of the workspace under `scratch`, applies `change` (and scaffolds `new_remote`), then builds those
+/// remotes with `build-remote` into `scratch/dist`, a copy of `dist`, and checks that the shell's files stayed
+/// byte-identical. Returns `scratch/dist`.
+pub fn release(
+    root: &Path,
+    dist: &Path,
+    scratch: &Path,
+    change: &SourceChange,
+    new_remote: Option<&str>,
+) -> Result<PathBuf> {
+    if scratch.exists() {
+        fs::remove_dir_all(scratch).with_context(|| format!("could not clear {}", scratch.display()))?;
+    }
+    let workspace = scratch.join("workspace");
+    copy_sources(root, &workspace)?;
+    let changed_file = workspace.join(change.file);
+    let source = fs::read_to_string(&changed_file)?;
+    let (from, to) = change.replace;
+    ensure!(source.contains(from), "{} no longer has the text {from}", change.file);
+    fs::write(&changed_file, source.replace(from, to))?;
+    if let Some(name) = new_remote {
+        new_remote::scaffold(&workspace, name)?;
+    }
+
+    let next = scratch.join("dist");
     e2e::copy_tree(dist, &next)?;
     let shell_before = shell_files(&next)?;
-    let target = rehearsal.join("target");
+    let target = scratch.join("target");
     seed_target(&build::target_dir(root), &target)?;
-    for name in ["orders", "billing"] {
+    for name in std::iter::once(change.remote).chain(new_remote) {
         build::build_remote_with_target(&workspace, &target, name, &next)?;
         compress::precompress(&next.join("remotes").join(name))?;
         dictionaries::write_variants(&next, &next.join("remotes").join(name))?;
@@ -58,7 +92,6 @@ pub fn prepare(root: &Path, dist: &Path) -> Result<PathBuf> {
         "build-remote changed the shell's files: {:?}",
         changed(&shell_before, &shell_after)
     );
-    println!("rehearsed a release of `orders` and a new `billing` remote; the shell's files are byte-identical");
     Ok(next)
 }
 

@@ -7,6 +7,7 @@
 
 mod probe;
 pub mod report;
+mod returning;
 
 use std::path::Path;
 use std::process::Command;
@@ -136,6 +137,7 @@ pub fn run(options: &Options) -> Result<()> {
             .charted(),
         );
     }
+    let returning_rows = returning::rows(&root, &dist, &root.join(PEER_DIR), &runtime)?;
     let api_options = bench_api::Options {
         seconds: options.api_seconds,
         concurrency: 16,
@@ -148,6 +150,7 @@ pub fn run(options: &Options) -> Result<()> {
     let peer_login_brotli = brotli_of_fetched(&peer_dist, peer_visits.first().map(|visit| &visit.login_files))?;
     let mut rows = browser_rows(&portico_visits, &peer_visits, options.switches);
     rows.extend(throttled_rows);
+    rows.extend(returning_rows);
     for item in &static_sizes {
         let peer_side = if item.item == "/login first view" {
             vec![peer_login_brotli as f64]

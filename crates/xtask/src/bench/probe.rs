@@ -232,6 +232,7 @@ pub async fn visit(product: &Product, switches: usize) -> Result<Visit> {
 
 async fn measure(browser: &Browser, product: &Product, switches: usize) -> Result<Visit> {
     let mut visit = measure_sign_in(browser, product).await?;
+    visit.memory_after_sign_in = memory(browser).await?;
     let client = &browser.client;
     if product.has_orders {
         visit.orders_first_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
@@ -251,6 +252,29 @@ async fn measure(browser: &Browser, product: &Product, switches: usize) -> Resul
         visit.orders_after_prefetch_ms = Some(click_until(client, "a", "Orders", "Order ").await?);
     }
     Ok(visit)
+}
+
+/// A returning visitor after a new release of the dashboard remote: a first visit signs in and shows the dashboard
+/// (the browser caches what it fetched), then `publish` deploys the release, and the same profile, signed out,
+/// opens `/login` again and signs in until `new_text` shows. Returns the JS, WASM and CSS bytes that second page
+/// load transferred (page and remote frames).
+pub async fn returning_visit(product: &Product, publish: impl FnOnce() -> Result<()>, new_text: &str) -> Result<f64> {
+    let browser = Browser::launch_with_flags(&[EXPOSE_GC]).await?;
+    let result = async {
+        measure_sign_in(&browser, product).await?;
+        publish()?;
+        browser.client.delete_all_cookies().await?;
+        sign_in(&browser.client, product, new_text).await?;
+        let page: f64 = fetched(&browser.client)
+            .await?
+            .iter()
+            .map(|file| file.transferred as f64)
+            .sum();
+        Ok(page + frame_bytes(&browser.client).await?)
+    }
+    .await;
+    browser.close().await;
+    result
 }
 
 /// A cold `/login`, then sign-in until the dashboard's content shows: the part of a visit every product has.
@@ -273,6 +297,12 @@ async fn measure_sign_in(browser: &Browser, product: &Product) -> Result<Visit> 
             Some(Duration::ZERO),
         ))
         .await?;
+    sign_in(client, product, product.dashboard_ready).await
+}
+
+/// Opens `/login`, waits until the form accepts input, signs in as alice and waits until `expected` shows. The
+/// probes of [`measure_sign_in`] must be installed.
+async fn sign_in(client: &fantoccini::Client, product: &Product, expected: &str) -> Result<Visit> {
     client.goto(&format!("{}/login", product.url)).await?;
     let cold_load_ms = wait_for_number(client, "return window.__portico_bench.loginReady;").await?;
     let login_files = fetched(client).await?;
@@ -290,14 +320,13 @@ async fn measure_sign_in(browser: &Browser, product: &Product) -> Result<Visit> 
             vec![],
         )
         .await?;
-    let sign_in_to_dashboard_ms = click_until(client, "button", "Sign in", product.dashboard_ready).await?;
+    let sign_in_to_dashboard_ms = click_until(client, "button", "Sign in", expected).await?;
     let dashboard_files: Vec<Fetched> = fetched(client)
         .await?
         .into_iter()
         .filter(|file| !login_files.contains(file))
         .collect();
     let dashboard_frame_bytes = frame_bytes(client).await?;
-    let memory_after_sign_in = memory(browser).await?;
 
     Ok(Visit {
         cold_load_ms,
@@ -305,7 +334,6 @@ async fn measure_sign_in(browser: &Browser, product: &Product) -> Result<Visit> 
         dashboard_files,
         dashboard_frame_bytes,
         sign_in_to_dashboard_ms,
-        memory_after_sign_in,
         ..Visit::default()
     })
 }

@@ -145,6 +145,26 @@ function watchSize() {
   reportSize();
 }
 
+// A navigation brought the user to this remote: its main heading takes focus once it exists (for up to 8 s).
+function focusHeading() {
+  const focus = () => {
+    const heading = root.querySelector("h1");
+    if (!heading) return false;
+    if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    heading.focus();
+    return true;
+  };
+  if (focus()) return;
+  const observer = new MutationObserver(() => {
+    if (focus()) {
+      observer.disconnect();
+      clearTimeout(giveUp);
+    }
+  });
+  const giveUp = setTimeout(() => observer.disconnect(), 8000);
+  observer.observe(root, { childList: true, subtree: true });
+}
+
 function receive(text) {
   let type;
   let message;
@@ -181,6 +201,9 @@ function receive(text) {
       break;
     case "appearance":
       follow(message);
+      break;
+    case "focus_heading":
+      focusHeading();
       break;
     case "reply": {
       const resolve = pending.get(message.id);

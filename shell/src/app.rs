@@ -31,11 +31,13 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <SessionCheckOnNavigation />
+            <crate::focus::FocusAfterNavigation />
             <RemoteContextUpdates />
             <IdlePrefetch />
             <crate::devtools::DevTools />
+            <SkipLink />
             <Header />
-            <main id="main" class="shell-main">
+            <main id="main" class="shell-main" tabindex="-1">
                 <FlatRoutes fallback=RegisteredRemotePage>
                     <Route path=path!("/") view=RootRedirect />
                     <Route path=path!("/login") view=SignInPage />
@@ -129,7 +131,7 @@ fn SignInPage() -> impl IntoView {
     view! {
         <Guarded access=RouteAccess::SignIn>
             <SignOutNotice />
-            <RemoteOutlet name="auth" />
+            <RemoteOutlet name=shared_types::SIGN_IN_REMOTE />
         </Guarded>
     }
 }
@@ -228,13 +230,35 @@ fn Guarded(access: RouteAccess, children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The header: brand, navigation (Admin only for those who may open it), the user's display name and "Sign out",
-/// which is disabled and says "Signing out…" while the server is told.
+/// "Skip to content", the first stop of the Tab key: moves focus past the header to the page's content.
+#[component]
+fn SkipLink() -> impl IntoView {
+    let skip = |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        if let Some(main) = document()
+            .get_element_by_id("main")
+            .and_then(|main| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main).ok())
+        {
+            let _ = main.focus();
+        }
+    };
+    view! { <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a> }
+}
+
+/// The header: brand, navigation (Admin only for those who may open it), the theme toggle, the user's display name
+/// and "Sign out" (disabled, saying "Signing out…", while the server is told). On narrow screens the
+/// navigation folds behind a "Menu" button, and closes again after each navigation.
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
     let state = session.state();
     let navigate = use_navigate();
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move || {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let sign_out = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -250,15 +274,27 @@ fn Header() -> impl IntoView {
         <header class="shell-header">
             <a class="brand" href="/">"Portico"</a>
             <Show when=in_session>
-                <nav class="shell-nav" aria-label="Main">
+                <button
+                    type="button"
+                    class="quiet menu-button"
+                    aria-controls="shell-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    "Menu"
+                </button>
+                <nav id="shell-nav" class="shell-nav" class:open=move || menu_open.get() aria-label="Main">
                     <NavLink label=NAV[0].0 path=NAV[0].1 remote=NAV[0].2 access=NAV[0].3 />
                     <NavLink label=NAV[1].0 path=NAV[1].1 remote=NAV[1].2 access=NAV[1].3 />
                     <Show when=may_administer>
                         <NavLink label=NAV[2].0 path=NAV[2].1 remote=NAV[2].2 access=NAV[2].3 />
                     </Show>
                 </nav>
+            </Show>
+            <crate::theme::ThemeToggle />
+            <Show when=in_session>
                 <span class="user-name">{move || state.with(|state| state.display_name().unwrap_or_default().to_owned())}</span>
-                <button type="button" class="sign-out" disabled=signing_out on:click=sign_out.clone()>
+                <button type="button" class="quiet sign-out" disabled=signing_out on:click=sign_out.clone()>
                     {move || if signing_out() { "Signing out…" } else { "Sign out" }}
                 </button>
             </Show>

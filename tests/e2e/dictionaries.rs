@@ -1,6 +1,8 @@
-//! Compression dictionaries in the browser: after the dashboard, Chromium asks for the orders module with the
-//! dashboard's module as its dictionary, and gets the `dcz` variant the build wrote. Isolated or trusted alike: the
-//! shell fetches an isolated remote's module itself (a frame's opaque origin has dictionaries of its own).
+//! Compression dictionaries in the browser: the sign-in remote's module comes compressed against the shell's, and
+//! every other remote's first module against the sign-in remote's (its `match` pattern outranks the shell's), as
+//! the `dcz` variant the build wrote. Isolated or trusted alike: the shell fetches an isolated remote's module
+//! itself (a frame's opaque origin has dictionaries of its own). The delivery journey checks the third rank: a
+//! remote's new release against its own previous version.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::ALICE;
 
 #[tokio::test]
-async fn each_remote_module_arrives_compressed_against_the_one_loaded_before_it() -> Result<()> {
+async fn each_remote_module_arrives_compressed_against_the_sign_in_remotes() -> Result<()> {
     orders_module_arrives_compressed(&[]).await
 }
 
@@ -22,7 +24,7 @@ async fn isolated_remotes_get_their_module_compressed_too_because_the_shell_fetc
 }
 
 /// With `isolated` remotes isolated: signs in (auth, then the dashboard), opens orders, and checks that each
-/// module came as the `dcz` variant against the module loaded just before it, under its brotli size.
+/// module came as the `dcz` variant against the dictionary its pattern ranks first, under its brotli size.
 async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
     let journey = Journey::start_with_site(|site| crate::isolation::isolate(site, isolated)).await?;
     journey.open("/dashboard").await?;
@@ -34,14 +36,14 @@ async fn orders_module_arrives_compressed(isolated: &[&str]) -> Result<()> {
     for (remote, expected_dictionary) in [
         ("auth", "shell-"),
         ("dashboard", "remote_auth_bg-"),
-        ("orders", "remote_dashboard_bg-"),
+        ("orders", "remote_auth_bg-"),
     ] {
         let (encoded, brotli, dictionary) = arrival(&journey, remote, &dictionaries).await?;
         eprintln!("the {remote} module: {encoded} bytes as dcz against {dictionary}, {brotli} as brotli");
         ensure!(encoded < brotli, "{encoded} bytes is not under brotli's {brotli}");
         ensure!(
             dictionary.contains(expected_dictionary),
-            "the {remote} module came compressed against {dictionary}, not the module loaded before it"
+            "the {remote} module came compressed against {dictionary}, not {expected_dictionary}…"
         );
     }
     journey.finish().await

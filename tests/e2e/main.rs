@@ -2,6 +2,7 @@
 //! serving `dist/`. Each journey is a person doing one thing; elements are found by label, role or text.
 
 mod access;
+mod appearance;
 mod delivery;
 mod dictionaries;
 mod hostile;

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
-use shared_types::IdentityContext;
+use shared_types::{IdentityContext, Language, ProfileUpdate};
 
 use crate::bearer::Caller;
 use crate::config::SessionMode;
@@ -231,6 +231,26 @@ pub async fn me(
     Ok(Json(IdentityResponse {
         identity: user.identity(),
     }))
+}
+
+/// `PATCH /api/me`: changes the caller's own preferences (the interface language, one of
+/// [`Language::ALL`]'s tags) and answers the updated identity. Any other locale is a 422 naming the field.
+pub async fn update_me(
+    State(state): State<Arc<AppState>>,
+    Caller(claims): Caller,
+    JsonBody(update): JsonBody<ProfileUpdate>,
+) -> Result<Json<IdentityResponse>, ApiError> {
+    if !Language::is_supported_tag(&update.locale) {
+        let supported: Vec<&str> = Language::ALL.iter().map(|language| language.tag()).collect();
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "locale",
+            message: format!("Choose a supported language: {}.", supported.join(", ")),
+        }]));
+    }
+    if !users::set_locale(&state.pool, &claims.sub, &update.locale).await? {
+        return Err(ApiError::InvalidToken);
+    }
+    me(State(state), Caller(claims)).await
 }
 
 fn respond_with_session(

@@ -15,21 +15,35 @@ use base64::Engine;
 /// The content coding of a dictionary-compressed Zstandard stream.
 pub const DCZ: &str = "dcz";
 
-/// What a dictionary response says about the requests it may serve. Every wasm module can be the dictionary of
-/// the next one (the shell's wasm for the first remote, a remote's wasm for the next remote, an old version for its
-/// own new version); likewise for JS. The browser offers the most recently received dictionary whose pattern
-/// matches, so the two kinds never mix.
-pub fn use_as_dictionary(path: &str) -> Option<&'static str> {
+/// What a dictionary response says about the requests it may serve (RFC 9842 `match`). The browser offers one
+/// dictionary per request, the one whose pattern is longest (the most recent on a tie), so the patterns rank:
+///
+/// - a remote's file matches its own directory, `/remotes/<name>/*.wasm`: it serves its own next version, which
+///   shares nearly everything with it (a changed sentence: 2.7 KB instead of 59.7 KB of brotli);
+/// - the sign-in remote's file (every visitor loads it first) matches every remote, `/remotes/*.wasm`: it serves
+///   each other remote's first load, as the most similar module a browser is sure to hold;
+/// - the shell's file matches everything, `/*.wasm`: it serves the sign-in remote's first load and the shell's own
+///   next version.
+///
+/// Likewise for `.js`; the two kinds never mix. Files that are not content-hashed are not dictionaries.
+pub fn use_as_dictionary(path: &str) -> Option<String> {
     if !crate::static_files::is_content_hashed(path) {
         return None;
     }
-    if path.ends_with(".wasm") {
-        Some(r#"match="/*.wasm""#)
-    } else if path.ends_with(".js") {
-        Some(r#"match="/*.js""#)
-    } else {
-        None
-    }
+    let kind = [".wasm", ".js"].into_iter().find(|kind| path.ends_with(kind))?;
+    let pattern = match remote_of(path) {
+        None if path.starts_with("/remotes/") => return None,
+        None => format!("/*{kind}"),
+        Some(shared_types::SIGN_IN_REMOTE) => format!("/remotes/*{kind}"),
+        Some(remote) => format!("/remotes/{remote}/*{kind}"),
+    };
+    Some(format!(r#"match="{pattern}""#))
+}
+
+/// The remote a file directly under `/remotes/<name>/` belongs to, if `<name>` is a valid remote name.
+fn remote_of(path: &str) -> Option<&str> {
+    let (remote, file) = path.strip_prefix("/remotes/")?.split_once('/')?;
+    (shared_types::manifest::is_valid_remote_name(remote) && !file.contains('/')).then_some(remote)
 }
 
 /// The SHA-256 an `Available-Dictionary` header names (an RFC 8941 byte sequence, `:<base64>:`), or `None` when
@@ -115,14 +129,24 @@ mod tests {
     }
 
     #[test]
-    fn only_hashed_scripts_and_modules_are_dictionaries() {
+    fn only_hashed_scripts_and_modules_are_dictionaries_ranked_by_reach() {
+        let pattern = |path| use_as_dictionary(path);
         assert_eq!(
-            use_as_dictionary("/shell-0123456789abcdef_bg.wasm"),
+            pattern("/shell-0123456789abcdef_bg.wasm").as_deref(),
             Some(r#"match="/*.wasm""#)
         );
         assert_eq!(
-            use_as_dictionary("/remotes/orders/remote_orders-0123456789abcdef.js"),
-            Some(r#"match="/*.js""#)
+            pattern("/remotes/auth/remote_auth_bg-0123456789abcdef.wasm").as_deref(),
+            Some(r#"match="/remotes/*.wasm""#)
+        );
+        assert_eq!(
+            pattern("/remotes/orders/remote_orders-0123456789abcdef.js").as_deref(),
+            Some(r#"match="/remotes/orders/*.js""#)
+        );
+        assert_eq!(pattern("/remotes/Or\"ders/remote_orders-0123456789abcdef.js"), None);
+        assert_eq!(
+            pattern("/remotes/orders/deeper/remote_orders-0123456789abcdef.js"),
+            None
         );
         assert_eq!(use_as_dictionary("/portico-frame.js"), None);
         assert_eq!(use_as_dictionary("/index.html"), None);

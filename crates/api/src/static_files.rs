@@ -53,10 +53,10 @@ pub fn service(dir: &Path) -> MethodRouter<Arc<AppState>> {
                     header::VARY,
                     HeaderValue::from_static("accept-encoding, available-dictionary"),
                 );
-                if response.status().is_success() {
-                    response
-                        .headers_mut()
-                        .insert("use-as-dictionary", HeaderValue::from_static(pattern));
+                if response.status().is_success()
+                    && let Ok(pattern) = HeaderValue::from_str(&pattern)
+                {
+                    response.headers_mut().insert("use-as-dictionary", pattern);
                 }
             }
             if is_frame_loaded(&path) {

@@ -89,6 +89,16 @@ pub async fn find_by_id(pool: &SqlitePool, user_id: &str) -> Result<Option<UserR
         .await?)
 }
 
+/// Stores `locale` as the user's language; `false` when no such user exists.
+pub async fn set_locale(pool: &SqlitePool, user_id: &str, locale: &str) -> Result<bool, ApiError> {
+    let updated = sqlx::query("UPDATE users SET locale = ?1 WHERE id = ?2")
+        .bind(locale)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,9 @@ pub enum ToFrame {
     Reply { id: u32, reply: String },
     /// The shell's document changed its language, direction or theme; the frame follows.
     Appearance(Appearance),
+    /// A navigation brought the user to this remote: focus its main heading (the first `h1`) once it exists, as
+    /// the shell does for pages in its own document.
+    FocusHeading,
 }
 
 /// How the shell's document looks: the `lang`, `dir` and `data-theme` attributes of its root element (empty when

@@ -12,6 +12,7 @@ pub mod frame;
 pub mod host;
 pub mod identity;
 pub mod json;
+pub mod locale;
 pub mod manifest;
 pub mod registry;
 
@@ -21,8 +22,9 @@ pub use data::{DataError, FetchReply, FieldProblem};
 pub use events::{AuthEvent, LoadStage, SignOutReason};
 pub use host::{FetchRequest, FetchResponse, HostContext, SignInRequest, SignInResult};
 pub use identity::IdentityContext;
+pub use locale::{Language, ProfileUpdate};
 pub use manifest::{ManifestError, RemoteManifest};
-pub use registry::{Registry, RegistryError, Trust};
+pub use registry::{Registry, RegistryError, SIGN_IN_REMOTE, Trust};
 
 /// Root-relative URL of the registry the shell reads at run time.
 pub const REGISTRY_URL: &str = "/remotes.json";

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::capability::{Capabilities, CapabilityError};
 use crate::manifest::{MANIFEST_FILE, is_valid_remote_name};
 
+/// The remote that renders `/login`: the one remote every visitor loads first. It alone may ask the host to sign
+/// in, and its files serve as the compression dictionary for every other remote's first load.
+pub const SIGN_IN_REMOTE: &str = "auth";
+
 /// The parsed registry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registry {

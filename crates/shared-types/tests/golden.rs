@@ -217,6 +217,7 @@ fn frame_messages_keep_their_wire_format() {
                 dir: "rtl".into(),
                 theme: "dark".into(),
             }),
+            ToFrame::FocusHeading,
         ],
     );
     check(

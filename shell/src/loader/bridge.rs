@@ -68,7 +68,7 @@ pub fn build(
             .into())
         }),
     );
-    if remote == "auth" {
+    if remote == shared_types::SIGN_IN_REMOTE {
         add(
             "signIn",
             Box::new(move |request| {

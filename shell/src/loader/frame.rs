@@ -48,6 +48,12 @@ pub struct FramedRemote {
 }
 
 impl FramedRemote {
+    /// Gives the frame focus and has the remote's main heading take it (after a navigation to this remote).
+    pub fn focus_heading(&self) {
+        let _ = self.iframe.focus();
+        send(&self.port, &ToFrame::FocusHeading);
+    }
+
     /// Sends a new `HostContext` (JSON).
     pub fn update(&self, context: &str) {
         send(

@@ -46,7 +46,10 @@ async fn a_known_dictionary_gets_its_dcz_variant_and_anything_else_the_usual_enc
     assert_eq!(variant.headers()["content-encoding"], "dcz");
     assert_eq!(variant.headers()["content-type"], "application/wasm");
     assert_eq!(variant.headers()["vary"], "accept-encoding, available-dictionary");
-    assert_eq!(variant.headers()["use-as-dictionary"], r#"match="/*.wasm""#);
+    assert_eq!(
+        variant.headers()["use-as-dictionary"],
+        r#"match="/remotes/orders/*.wasm""#
+    );
     assert_eq!(
         variant.headers()["cache-control"],
         "public, max-age=31536000, immutable"

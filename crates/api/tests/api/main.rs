@@ -8,6 +8,7 @@ mod cookie_mode;
 mod counters;
 mod dictionaries;
 mod operations;
+mod profile;
 mod refresh;
 mod session_presence;
 mod sign_in;

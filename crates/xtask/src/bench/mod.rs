@@ -83,6 +83,8 @@ pub fn run(options: &Options) -> Result<()> {
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // First, as it is the quickest to fail: a returning visit after each product releases its dashboard again.
+    let returning_rows = returning::rows(&root, &dist, &root.join(PEER_DIR), &runtime)?;
     let mut portico_visits = Vec::new();
     let mut trusted_visits = Vec::new();
     let mut peer_visits = Vec::new();
@@ -137,7 +139,6 @@ pub fn run(options: &Options) -> Result<()> {
             .charted(),
         );
     }
-    let returning_rows = returning::rows(&root, &dist, &root.join(PEER_DIR), &runtime)?;
     let api_options = bench_api::Options {
         seconds: options.api_seconds,
         concurrency: 16,

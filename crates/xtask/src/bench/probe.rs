@@ -263,14 +263,24 @@ pub async fn returning_visit(product: &Product, publish: impl FnOnce() -> Result
     let result = async {
         measure_sign_in(&browser, product).await?;
         publish()?;
-        browser.client.delete_all_cookies().await?;
+        // Every cookie, the refresh cookie (path `/api/auth`) included: WebDriver's own call deletes only those
+        // visible at the current path.
+        browser.cdp("Network.clearBrowserCookies", json!({})).await?;
         sign_in(&browser.client, product, new_text).await?;
-        let page: f64 = fetched(&browser.client)
-            .await?
+        let files = fetched(&browser.client).await?;
+        let page: f64 = files.iter().map(|file| file.transferred as f64).sum();
+        let frames = frame_bytes(&browser.client).await?;
+        let listed: Vec<String> = files
             .iter()
-            .map(|file| file.transferred as f64)
-            .sum();
-        Ok(page + frame_bytes(&browser.client).await?)
+            .filter(|file| file.transferred > 0)
+            .map(|file| format!("{} {} B", file.name, file.transferred))
+            .collect();
+        eprintln!(
+            "bench: {} after the release fetched {} (frames: {frames} B)",
+            product.name,
+            listed.join(", ")
+        );
+        Ok(page + frames)
     }
     .await;
     browser.close().await;

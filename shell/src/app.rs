@@ -11,6 +11,8 @@ use leptos_router::{NavigateOptions, path};
 use shared_types::AuthEvent;
 
 use crate::events::emit;
+use crate::language::use_language;
+use crate::text::{Text, text};
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
 use crate::loader::{ISOLATED_REMOTES, LoadError, RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
@@ -30,6 +32,7 @@ pub fn App() -> impl IntoView {
     // of the shell's brotli-compressed wasm. `/orders` -> `/orders/:id` still remounts the outlet (another route).
     view! {
         <Router>
+            <crate::language::DocumentLanguage />
             <SessionCheckOnNavigation />
             <crate::focus::FocusAfterNavigation />
             <RemoteContextUpdates />
@@ -54,11 +57,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header's links to remote routes: label, path, remote and who may open it.
-const NAV: [(&str, &str, &str, RouteAccess); 3] = [
-    ("Dashboard", "/dashboard", "dashboard", signed_in()),
-    ("Orders", "/orders", "orders", needs(ORDERS_READ)),
-    ("Admin", "/admin", "admin", needs(USERS_READ)),
+/// The header's links to remote routes: label (from the shell's strings), path, remote and who may open it.
+type NavLabel = fn(&Text) -> &'static str;
+const NAV: [(NavLabel, &str, &str, RouteAccess); 3] = [
+    (|text| text.dashboard, "/dashboard", "dashboard", signed_in()),
+    (|text| text.orders, "/orders", "orders", needs(ORDERS_READ)),
+    (|text| text.admin, "/admin", "admin", needs(USERS_READ)),
 ];
 /// How long after sign-in the shell waits before prefetching the remotes the user may open.
 const IDLE_PREFETCH_AFTER: std::time::Duration = std::time::Duration::from_millis(1_500);
@@ -95,12 +99,13 @@ fn IdlePrefetch() -> impl IntoView {
 
 /// A header link to a remote's route; hovering or focusing it prefetches the remote if the user may open it.
 #[component]
-fn NavLink(label: &'static str, path: &'static str, remote: &'static str, access: RouteAccess) -> impl IntoView {
+fn NavLink(label: NavLabel, path: &'static str, remote: &'static str, access: RouteAccess) -> impl IntoView {
     let session = use_session();
+    let language = use_language();
     let warm = move || prefetch_if_allowed(session, access, path, remote);
     view! {
         <A href=path on:mouseenter=move |_| warm() on:focus=move |_| warm()>
-            {label}
+            {move || label(text(language.get()))}
         </A>
     }
 }
@@ -162,18 +167,22 @@ fn RegisteredRemotePage() -> impl IntoView {
             found.try_set(Some(answer));
         });
     });
+    let language = use_language();
     move || match found.get() {
         None => view! { <Skeleton /> }.into_any(),
         Some(Ok(Some(remote))) => remote_page(signed_in(), remote).into_any(),
         Some(Ok(None)) => view! { <NotFound /> }.into_any(),
-        Some(Err(error)) => view! {
-            <div class="remote-error" role="alert">
-                <p>"This part of Portico could not be loaded."</p>
-                <p class="remote-error-detail">{error.to_string()}</p>
-                <button type="button" on:click=move |_| attempt.update(|count| *count += 1)>"Retry"</button>
-            </div>
+        Some(Err(error)) => {
+            let text = text(language.get());
+            view! {
+                <div class="remote-error" role="alert">
+                    <p>{text.could_not_load}</p>
+                    <p class="remote-error-detail" lang="en" dir="ltr">{error.to_string()}</p>
+                    <button type="button" on:click=move |_| attempt.update(|count| *count += 1)>{text.retry}</button>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
@@ -242,17 +251,20 @@ fn SkipLink() -> impl IntoView {
             let _ = main.focus();
         }
     };
-    view! { <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a> }
+    let language = use_language();
+    view! { <a class="skip-link" href="#main" on:click=skip>{move || text(language.get()).skip_to_content}</a> }
 }
 
-/// The header: brand, navigation (Admin only for those who may open it), the theme toggle, the user's display name
-/// and "Sign out" (disabled, saying "Signing out…", while the server is told). On narrow screens the
-/// navigation folds behind a "Menu" button, and closes again after each navigation.
+/// The header: brand, navigation (Admin only for those who may open it), the theme toggle, the user menu (the
+/// user's name; inside it, the language) and "Sign out" (disabled, saying "Signing out…", while the server is
+/// told). On narrow screens the navigation folds behind a "Menu" button, and closes again after each navigation.
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
     let state = session.state();
     let navigate = use_navigate();
+    let language = use_language();
+    let text = move || text(language.get());
     let menu_open = RwSignal::new(false);
     let location = use_location();
     Effect::new(move || {
@@ -281,9 +293,9 @@ fn Header() -> impl IntoView {
                     aria-expanded=move || menu_open.get().to_string()
                     on:click=move |_| menu_open.update(|open| *open = !*open)
                 >
-                    "Menu"
+                    {move || text().menu}
                 </button>
-                <nav id="shell-nav" class="shell-nav" class:open=move || menu_open.get() aria-label="Main">
+                <nav id="shell-nav" class="shell-nav" class:open=move || menu_open.get() aria-label=move || text().main_navigation>
                     <NavLink label=NAV[0].0 path=NAV[0].1 remote=NAV[0].2 access=NAV[0].3 />
                     <NavLink label=NAV[1].0 path=NAV[1].1 remote=NAV[1].2 access=NAV[1].3 />
                     <Show when=may_administer>
@@ -293,9 +305,9 @@ fn Header() -> impl IntoView {
             </Show>
             <crate::theme::ThemeToggle />
             <Show when=in_session>
-                <span class="user-name">{move || state.with(|state| state.display_name().unwrap_or_default().to_owned())}</span>
+                <crate::user_menu::UserMenu />
                 <button type="button" class="quiet sign-out" disabled=signing_out on:click=sign_out.clone()>
-                    {move || if signing_out() { "Signing out…" } else { "Sign out" }}
+                    {move || if signing_out() { text().signing_out } else { text().sign_out }}
                 </button>
             </Show>
         </header>

@@ -37,7 +37,9 @@ pub fn FocusAfterNavigation() -> impl IntoView {
                 last.get()
             });
             PENDING.with(|pending| pending.set(navigation));
-            look_for_heading(navigation, TRIES);
+            // The page navigated from may still be in the document for a moment: never focus its heading.
+            let stale = main_heading();
+            look_for_heading(navigation, stale, TRIES);
         }
         path
     });
@@ -48,15 +50,20 @@ pub fn claim_for_frame() -> bool {
     PENDING.with(|pending| pending.replace(0)) != 0
 }
 
-fn look_for_heading(navigation: u32, tries_left: u32) {
-    if PENDING.with(Cell::get) != navigation {
-        return;
-    }
-    let heading = document()
+/// The first `h1` of the shell's main area, if any.
+fn main_heading() -> Option<web_sys::HtmlElement> {
+    document()
         .query_selector("#main h1")
         .ok()
         .flatten()
-        .and_then(|heading| heading.dyn_into::<web_sys::HtmlElement>().ok());
+        .and_then(|heading| heading.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+fn look_for_heading(navigation: u32, stale: Option<web_sys::HtmlElement>, tries_left: u32) {
+    if PENDING.with(Cell::get) != navigation {
+        return;
+    }
+    let heading = main_heading().filter(|heading| heading.is_connected() && Some(heading) != stale.as_ref());
     if let Some(heading) = heading {
         PENDING.with(|pending| pending.set(0));
         if !heading.has_attribute("tabindex") {
@@ -66,7 +73,7 @@ fn look_for_heading(navigation: u32, tries_left: u32) {
         return;
     }
     if tries_left > 0 {
-        set_timeout(move || look_for_heading(navigation, tries_left - 1), LOOK_EVERY);
+        set_timeout(move || look_for_heading(navigation, stale, tries_left - 1), LOOK_EVERY);
     } else {
         PENDING.with(|pending| pending.set(0));
     }

@@ -20,8 +20,14 @@ pub mod events;
 #[cfg(target_arch = "wasm32")]
 pub mod focus;
 #[cfg(target_arch = "wasm32")]
+pub mod language;
+#[cfg(target_arch = "wasm32")]
 pub mod loader;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 #[cfg(target_arch = "wasm32")]
+pub mod text;
+#[cfg(target_arch = "wasm32")]
 pub mod theme;
+#[cfg(target_arch = "wasm32")]
+pub mod user_menu;

@@ -1,21 +1,27 @@
 //! The shell's own pages and placeholders: the session skeleton, the outage page, the no-access page, the
-//! sign-in notice and "Page not found".
+//! sign-in notice and "Page not found", in the shell's language.
 //!
 //! None of them loads remote code; they render from the session state alone.
 
 use leptos::prelude::*;
 
-use crate::session::state::{SESSION_EXPIRED_MESSAGE, Session};
+use crate::language::use_language;
+use crate::session::state::{Session, SignOutNotice};
 use crate::session::use_session;
+use crate::text::text;
 
 /// Placeholder while the session is unknown, a redirect is under way or the user is signing out; never the
 /// sign-in form, never protected content.
 #[component]
 pub fn Skeleton() -> impl IntoView {
     let state = use_session().state();
-    let message = move || match state.get() {
-        Session::SigningOut => "Signing out…",
-        _ => "Checking your session…",
+    let language = use_language();
+    let message = move || {
+        let text = text(language.get());
+        match state.get() {
+            Session::SigningOut => text.signing_out,
+            _ => text.checking_session,
+        }
     };
     view! {
         <div class="skeleton" role="status" aria-busy="true">
@@ -28,11 +34,13 @@ pub fn Skeleton() -> impl IntoView {
 #[component]
 pub fn Outage() -> impl IntoView {
     let session = use_session();
+    let language = use_language();
+    let text = move || text(language.get());
     view! {
         <section class="outage" aria-labelledby="outage-heading">
-            <h1 id="outage-heading">"Portico could not reach the server"</h1>
-            <p role="alert">"Check your connection. Portico tries again by itself, or press Retry."</p>
-            <button type="button" on:click=move |_| session.bootstrap()>"Retry"</button>
+            <h1 id="outage-heading">{move || text().outage_heading}</h1>
+            <p role="alert">{move || text().outage_body}</p>
+            <button type="button" on:click=move |_| session.bootstrap()>{move || text().retry}</button>
         </section>
     }
 }
@@ -40,11 +48,13 @@ pub fn Outage() -> impl IntoView {
 /// A signed-in user opened a page they lack a permission for. Nothing of the page's remote was loaded.
 #[component]
 pub fn NoAccess() -> impl IntoView {
+    let language = use_language();
+    let text = move || text(language.get());
     view! {
         <section class="no-access" aria-labelledby="no-access-heading">
-            <h1 id="no-access-heading">"You do not have access to this page"</h1>
-            <p>"Your account does not have the permission this page needs. Ask an administrator if you need it."</p>
-            <p><a href="/dashboard">"Go to the dashboard"</a></p>
+            <h1 id="no-access-heading">{move || text().no_access_heading}</h1>
+            <p>{move || text().no_access_body}</p>
+            <p><a href="/dashboard">{move || text().go_to_dashboard}</a></p>
         </section>
     }
 }
@@ -53,14 +63,15 @@ pub fn NoAccess() -> impl IntoView {
 #[component]
 pub fn SignOutNotice() -> impl IntoView {
     let state = use_session().state();
+    let language = use_language();
     move || {
         state.with(Session::sign_out_notice).map(|notice| {
-            let role = if notice == SESSION_EXPIRED_MESSAGE {
-                "alert"
-            } else {
-                "status"
+            let text = text(language.get());
+            let (role, sentence) = match notice {
+                SignOutNotice::SessionExpired => ("alert", text.session_expired),
+                SignOutNotice::SignedOutElsewhere => ("status", text.signed_out_elsewhere),
             };
-            view! { <p class="session-notice" role=role>{notice}</p> }
+            view! { <p class="session-notice" role=role>{sentence}</p> }
         })
     }
 }
@@ -68,11 +79,13 @@ pub fn SignOutNotice() -> impl IntoView {
 /// Shown for any path no route matches.
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let language = use_language();
+    let text = move || text(language.get());
     view! {
         <section class="not-found" aria-labelledby="not-found-heading">
-            <h1 id="not-found-heading">"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1 id="not-found-heading">{move || text().not_found_heading}</h1>
+            <p>{move || text().not_found_body}</p>
+            <p><a href="/">{move || text().go_to_start}</a></p>
         </section>
     }
 }

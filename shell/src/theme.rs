@@ -40,6 +40,7 @@ fn choose(dark: bool) {
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let dark = RwSignal::new(dark_now());
+    let language = crate::language::use_language();
     let flip = move |_| {
         let next = !dark.get_untracked();
         choose(next);
@@ -47,7 +48,7 @@ pub fn ThemeToggle() -> impl IntoView {
     };
     view! {
         <button type="button" class="quiet theme-toggle" aria-pressed=move || dark.get().to_string() on:click=flip>
-            "Dark theme"
+            {move || crate::text::text(language.get()).dark_theme}
         </button>
     }
 }

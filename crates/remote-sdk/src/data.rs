@@ -7,7 +7,7 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use shared_types::DataError;
+use shared_types::{DataError, Language};
 
 /// Where a load stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,13 +92,27 @@ where
     }
 }
 
-/// The sentence for `error`, with a remote's own wording for "forbidden" and "not found" when it has one.
-pub fn failure_message(error: &DataError, forbidden: Option<&str>, not_found: Option<&str>) -> String {
+/// The sentence for `error` in `language`, with a remote's own wording for "forbidden" and "not found" when it has
+/// one (already in that language).
+pub fn failure_message(
+    error: &DataError,
+    language: Language,
+    forbidden: Option<&str>,
+    not_found: Option<&str>,
+) -> String {
     match (error, forbidden, not_found) {
         (DataError::Forbidden | DataError::Denied(_), Some(message), _) | (DataError::NotFound, _, Some(message)) => {
             message.to_owned()
         }
-        _ => error.to_string(),
+        _ => error.sentence(language),
+    }
+}
+
+/// "Retry", in `language`.
+pub fn retry_label(language: Language) -> &'static str {
+    match language {
+        Language::English => "Retry",
+        Language::Arabic => "إعادة المحاولة",
     }
 }
 
@@ -116,12 +130,15 @@ pub fn DataFailure(
     #[prop(optional)]
     not_found: Option<&'static str>,
 ) -> impl IntoView {
-    let message = failure_message(&error, forbidden, not_found);
+    let language = crate::use_language();
     let retryable = error.is_retryable();
+    let message = move || failure_message(&error, language.get(), forbidden, not_found);
     view! {
         <div class="data-failure" role="alert">
             <p>{message}</p>
-            {retryable.then(|| view! { <button type="button" on:click=move |_| retry.run()>"Retry"</button> })}
+            {retryable.then(|| view! {
+                <button type="button" on:click=move |_| retry.run()>{move || retry_label(language.get())}</button>
+            })}
         </div>
     }
 }

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared_types::{
-    AuthEvent, DataError, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, SignInRequest,
-    SignInResult,
+    AuthEvent, DataError, FetchReply, FetchRequest, FetchResponse, HostContext, IdentityContext, Language,
+    SignInRequest, SignInResult,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -96,6 +96,13 @@ impl Host {
     pub fn identity(&self) -> Identity {
         let context = self.context;
         Identity(Signal::derive(move || context.with(|context| context.identity.clone())))
+    }
+
+    /// The language to speak: the user's, or signed out the browser's, as the shell passes it in the identity;
+    /// reading it subscribes to changes. Anywhere in the view, [`use_language`](crate::use_language) gives the same.
+    pub fn language(&self) -> Signal<Language> {
+        let context = self.context;
+        Signal::derive(move || context.with(|context| Language::of_locale(&context.identity.locale)))
     }
 
     /// The current in-app path with its query; reading it subscribes to changes.

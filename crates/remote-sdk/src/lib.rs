@@ -8,14 +8,16 @@
 
 mod data;
 mod host;
+mod intl;
 mod lifecycle;
 
-pub use data::{DataFailure, Load, Loaded, Retry, failure_message, load};
+pub use data::{DataFailure, Load, Loaded, Retry, failure_message, load, retry_label};
 pub use host::{Host, HostError, Identity};
+pub use intl::{format_date, format_id, format_money, format_number, plural_of, use_language};
 pub use lifecycle::{RemoteHandle, mount_remote};
 pub use shared_types::{
     AuthEvent, CONTRACT_VERSION, ContractVersion, DataError, FetchRequest, FetchResponse, FieldProblem, HostContext,
-    IdentityContext, SignInRequest, SignInResult,
+    IdentityContext, Language, Plural, SignInRequest, SignInResult,
 };
 
 /// Crates the [`export!`] expansion names, so a remote needs no direct dependency on them.

@@ -65,7 +65,9 @@ pub fn mount_remote<V: IntoView + 'static>(
     let mounted = leptos::mount::mount_to(element, move || {
         let context = RwSignal::new(initial);
         slot.set(Some(context));
-        app(Host::new(bridge, context, host_listeners))
+        let host = Host::new(bridge, context, host_listeners);
+        provide_context(crate::intl::Speaking(host.language()));
+        app(host)
     });
     let context = context_slot
         .take()

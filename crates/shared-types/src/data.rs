@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::host::FetchResponse;
+use crate::locale::Language;
 
 /// How the host answered a remote's `fetch`. Failures that happened before any HTTP status existed are variants of
 /// their own, so a remote can tell a slow server from an unreachable one.
@@ -122,6 +123,49 @@ impl DataError {
                 | DataError::Timeout
                 | DataError::Rejected { status: 408 | 429, .. }
         )
+    }
+
+    /// The sentence a person reads for this failure, in `language` (the `Display` text is the English one, for
+    /// logs). `Refused` keeps the shell's technical reason in English after the translated sentence.
+    pub fn sentence(&self, language: Language) -> String {
+        let pick = |en: &str, ar: &str| {
+            match language {
+                Language::English => en,
+                Language::Arabic => ar,
+            }
+            .to_owned()
+        };
+        match self {
+            DataError::Unauthorized => pick(
+                "Your session has expired. Sign in again to continue.",
+                "انتهت جلستك. سجّل الدخول مرة أخرى للمتابعة.",
+            ),
+            DataError::Forbidden | DataError::Denied(_) => {
+                pick("You do not have access to this.", "ليس لديك إذن بالوصول إلى هذا.")
+            }
+            DataError::NotFound => pick("This was not found.", "لم يُعثر على هذا."),
+            DataError::Rejected { .. } => pick(
+                "The server did not accept this request. Check what you entered and try again.",
+                "لم يقبل الخادم هذا الطلب. تحقّق مما أدخلته وحاول مرة أخرى.",
+            ),
+            DataError::Server { .. } => pick(
+                "The server had a problem. Try again in a moment.",
+                "واجه الخادم مشكلة. حاول مرة أخرى بعد قليل.",
+            ),
+            DataError::Network => pick(
+                "Portico could not reach the server. Check your connection and try again.",
+                "تعذّر على Portico الوصول إلى الخادم. تحقّق من اتصالك وحاول مرة أخرى.",
+            ),
+            DataError::Timeout => pick(
+                "The server took too long to answer. Try again.",
+                "استغرق الخادم وقتًا طويلًا للرد. حاول مرة أخرى.",
+            ),
+            DataError::Refused(reason) => format!("{} {reason}", pick("This request is not allowed:", "هذا الطلب غير مسموح به:")),
+            DataError::Unreadable(_) => pick(
+                "The server answered with data this page cannot read.",
+                "أجاب الخادم ببيانات لا تستطيع هذه الصفحة قراءتها.",
+            ),
+        }
     }
 
     /// The field errors of a rejected request, when its body is a problem document that lists them.

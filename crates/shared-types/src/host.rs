@@ -145,23 +145,6 @@ impl TryFrom<SignInWire> for SignInResult {
     }
 }
 
-impl SignInResult {
-    /// The sentence shown next to the form, or `None` after success.
-    pub fn message(&self) -> Option<String> {
-        match self {
-            SignInResult::SignedIn => None,
-            SignInResult::InvalidCredentials => {
-                Some("The username or password is incorrect. Check them and try again.".into())
-            }
-            SignInResult::TooManyAttempts { retry_after_secs } => {
-                Some(format!("Too many attempts, try again in {retry_after_secs} s."))
-            }
-            SignInResult::Invalid => Some("Enter both your username and your password.".into()),
-            SignInResult::Failed => Some("Signing in did not work. Please try again in a moment.".into()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,8 +178,6 @@ mod tests {
         let json = serde_json::to_string(&result).unwrap();
         assert_eq!(json, r#"{"outcome":"too_many_attempts","retry_after_secs":30}"#);
         assert_eq!(serde_json::from_str::<SignInResult>(&json).unwrap(), result);
-        assert_eq!(result.message().unwrap(), "Too many attempts, try again in 30 s.");
-        assert_eq!(SignInResult::SignedIn.message(), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use data::{DataError, FetchReply, FieldProblem};
 pub use events::{AuthEvent, LoadStage, SignOutReason};
 pub use host::{FetchRequest, FetchResponse, HostContext, SignInRequest, SignInResult};
 pub use identity::IdentityContext;
-pub use locale::{Language, ProfileUpdate};
+pub use locale::{Language, Plural, ProfileUpdate};
 pub use manifest::{ManifestError, RemoteManifest};
 pub use registry::{Registry, RegistryError, SIGN_IN_REMOTE, Trust};
 

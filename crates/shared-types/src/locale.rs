@@ -64,6 +64,38 @@ impl Language {
     }
 }
 
+/// A CLDR plural category, as `Intl.PluralRules` selects it for a count: English uses `One` and `Other`; Arabic
+/// all six.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    /// 0 in Arabic.
+    Zero,
+    /// 1.
+    One,
+    /// 2 in Arabic.
+    Two,
+    /// 3-10 in Arabic.
+    Few,
+    /// 11-99 in Arabic.
+    Many,
+    /// Everything else.
+    Other,
+}
+
+impl Plural {
+    /// The category `Intl.PluralRules.prototype.select` names (`"few"`); `Other` for anything unknown.
+    pub fn from_cldr(name: &str) -> Plural {
+        match name {
+            "zero" => Plural::Zero,
+            "one" => Plural::One,
+            "two" => Plural::Two,
+            "few" => Plural::Few,
+            "many" => Plural::Many,
+            _ => Plural::Other,
+        }
+    }
+}
+
 /// Body of `PATCH /api/me`: the preferences a user may change about themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileUpdate {

@@ -3,9 +3,13 @@
 //! The shell mounts it only for users holding `users:read` (route and manifest both say so), and the API checks
 //! the role on every request; this remote still words a 403 itself. It never sees a token.
 
+mod text;
+
 use leptos::prelude::*;
-use remote_sdk::{DataFailure, Host, Load, load};
+use remote_sdk::{DataFailure, Host, Load, load, use_language};
 use serde::Deserialize;
+
+use crate::text::text;
 
 remote_sdk::export!(App);
 
@@ -35,51 +39,52 @@ pub fn App(host: Host) -> impl IntoView {
                 .map(|body| body.users)
         }
     });
+    let language = use_language();
+    let text = move || text(language.get());
 
     view! {
         <section class="admin-users" aria-labelledby="users-heading">
-            <h1 id="users-heading">"Users"</h1>
+            <h1 id="users-heading">{move || text().heading}</h1>
             {move || match users.state.get() {
-                Load::Loading => view! { <p role="status">"Loading users…"</p> }.into_any(),
+                Load::Loading => view! { <p role="status">{text().loading}</p> }.into_any(),
                 Load::Failed(error) => view! {
-                    <DataFailure
-                        error=error
-                        retry=users.retry()
-                        forbidden="You do not have access to the user list."
-                    />
+                    <DataFailure error=error retry=users.retry() forbidden=text().no_access />
                 }
                 .into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p>"No users yet."</p> }.into_any(),
+                Load::Ready(list) if list.is_empty() => view! { <p>{text().no_users}</p> }.into_any(),
                 Load::Ready(list) => view! { <UserTable users=list /> }.into_any(),
             }}
         </section>
     }
 }
 
-/// The table of users: username, display name, roles and tenant.
+/// The table of users: username, display name, roles and tenant. Rendered again when the language changes (the
+/// page's match reads it).
 #[component]
 fn UserTable(users: Vec<TenantUser>) -> impl IntoView {
+    let text = text(use_language().get_untracked());
     view! {
         <table class="data-table">
-            <caption>"Everyone in your tenant"</caption>
+            <caption>{text.caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Username"</th>
-                    <th scope="col">"Display name"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Tenant"</th>
+                    <th scope="col">{text.username}</th>
+                    <th scope="col">{text.display_name}</th>
+                    <th scope="col">{text.role}</th>
+                    <th scope="col">{text.tenant}</th>
                 </tr>
             </thead>
             <tbody>
                 {users
                     .into_iter()
                     .map(|user| {
+                        let roles: Vec<&str> = user.roles.iter().map(|role| (text.role_name)(role)).collect();
                         view! {
                             <tr>
-                                <td>{user.username}</td>
-                                <td>{user.display_name}</td>
-                                <td>{user.roles.join(", ")}</td>
-                                <td>{user.tenant}</td>
+                                <td data-label=text.username>{user.username}</td>
+                                <td data-label=text.display_name>{user.display_name}</td>
+                                <td data-label=text.role>{roles.join(", ")}</td>
+                                <td data-label=text.tenant>{user.tenant}</td>
                             </tr>
                         }
                     })

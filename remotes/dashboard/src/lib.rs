@@ -3,9 +3,13 @@
 //! The order count comes from `GET /api/orders` through the host; this remote never sees a token. A failed count
 //! says which failure it was and offers "Retry" where retrying can help.
 
+mod text;
+
 use leptos::prelude::*;
-use remote_sdk::{DataFailure, Host, Load, load};
+use remote_sdk::{DataFailure, Host, Load, format_number, load, plural_of, use_language};
 use serde::Deserialize;
+
+use crate::text::text;
 
 remote_sdk::export!(App);
 
@@ -19,6 +23,8 @@ struct OrderList {
 #[component]
 pub fn App(host: Host) -> impl IntoView {
     let identity = host.identity();
+    let language = use_language();
+    let text = move || text(language.get());
     let count = load(move || {
         let host = host.clone();
         async move {
@@ -27,19 +33,28 @@ pub fn App(host: Host) -> impl IntoView {
                 .map(|list| list.orders.len())
         }
     });
+    let roles = move || {
+        let role = text().role;
+        identity.read().roles.iter().map(|code| role(code)).collect::<Vec<_>>().join(", ")
+    };
+    let count_sentence = move |count: usize| {
+        let language = language.get();
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        (text().count)(plural_of(language, count), &format_number(language, count))
+    };
 
     view! {
         <section class="dashboard" aria-labelledby="dashboard-heading">
-            <h1 id="dashboard-heading">{move || format!("Welcome, {}", identity.read().display_name)}</h1>
+            <h1 id="dashboard-heading">{move || (text().welcome)(&identity.read().display_name)}</h1>
             <dl class="facts">
-                <dt>"Roles"</dt>
-                <dd>{move || identity.read().roles.join(", ")}</dd>
-                <dt>"Tenant"</dt>
+                <dt>{move || text().roles}</dt>
+                <dd>{roles}</dd>
+                <dt>{move || text().tenant}</dt>
                 <dd>{move || identity.read().tenant.clone()}</dd>
-                <dt>"Orders"</dt>
+                <dt>{move || text().orders}</dt>
                 <dd aria-live="polite">
                     {move || match count.state.get() {
-                        Load::Loading => "Counting your orders…".into_any(),
+                        Load::Loading => text().counting.into_any(),
                         Load::Ready(count) => count_sentence(count).into_any(),
                         Load::Failed(error) => view! { <DataFailure error=error retry=count.retry() /> }.into_any(),
                     }}
@@ -49,24 +64,9 @@ pub fn App(host: Host) -> impl IntoView {
     }
 }
 
-/// The order count as a sentence: "You have 1 order." or "You have 3 orders.".
-fn count_sentence(count: usize) -> String {
-    match count {
-        1 => "You have 1 order.".to_owned(),
-        count => format!("You have {count} orders."),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_order_is_singular_and_any_other_count_plural() {
-        assert_eq!(count_sentence(1), "You have 1 order.");
-        assert_eq!(count_sentence(0), "You have 0 orders.");
-        assert_eq!(count_sentence(3), "You have 3 orders.");
-    }
 
     #[test]
     fn the_count_skips_each_order_without_reading_it() {

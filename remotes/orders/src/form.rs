@@ -6,15 +6,49 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use remote_sdk::{DataError, Host, Loaded, failure_message};
+use remote_sdk::{
+    DataError, Host, Language, Loaded, failure_message, format_id, format_money, format_number, use_language,
+};
 
-use crate::model::{FormErrors, Order, validate};
+use crate::model::{
+    CURRENCY, FieldMessage, FormErrors, MAX_ITEM_CHARS, MAX_QUANTITY, MAX_UNIT_PRICE_CENTS, Order, validate,
+};
+use crate::text::{Limits, text};
 
 /// What the form fields start with.
 const DEFAULT_QUANTITY: &str = "1";
 const DEFAULT_UNIT_PRICE: &str = "10.00";
-/// This remote's sentence for a 403 on `POST /api/orders` (the permission was withdrawn after the form showed).
-const MAY_NOT_ORDER: &str = "You do not have permission to place orders.";
+
+/// A form-wide failure, worded when shown.
+#[derive(Clone, PartialEq)]
+enum Failure {
+    /// The API refused with a 403: this remote's own sentence.
+    MayNotOrder,
+    /// Any other failure of the request.
+    Data(DataError),
+    /// The API's sentence about a field the form does not have.
+    Server(String),
+}
+
+/// The form's limits as the language writes them.
+fn limits(language: Language) -> Limits {
+    Limits {
+        item_chars: format_number(language, MAX_ITEM_CHARS as i64),
+        one: format_number(language, 1),
+        quantity: format_number(language, MAX_QUANTITY),
+        price: format_money(language, MAX_UNIT_PRICE_CENTS, CURRENCY),
+        example_price: "12.50".to_owned(),
+        zero_price: "0.00".to_owned(),
+    }
+}
+
+/// A field's message in `language`.
+fn field_sentence(message: &FieldMessage, language: Language) -> String {
+    match message {
+        FieldMessage::Fix(fix) => (text(language).fix)(*fix, &limits(language)),
+        FieldMessage::Server(sentence) => sentence.clone(),
+    }
+}
 
 /// The form; a created order is added to `orders`.
 #[component]
@@ -23,7 +57,9 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
     let quantity = RwSignal::new(DEFAULT_QUANTITY.to_owned());
     let unit_price = RwSignal::new(DEFAULT_UNIT_PRICE.to_owned());
     let errors = RwSignal::new(FormErrors::default());
-    let failure = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
+    let language = use_language();
+    let text = move || text(language.get());
     let placed = RwSignal::new(None::<i64>);
     let pending = RwSignal::new(false);
     let host = StoredValue::new_local(host);
@@ -63,9 +99,10 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
                 Err(error) => {
                     let mut fields = FormErrors::from_problems(&error.field_errors());
                     if fields.is_empty() {
-                        failure.try_set(Some(failure_message(&error, Some(MAY_NOT_ORDER), None)));
+                        let forbidden = matches!(error, DataError::Forbidden | DataError::Denied(_));
+                        failure.try_set(Some(if forbidden { Failure::MayNotOrder } else { Failure::Data(error) }));
                     } else {
-                        failure.try_set(fields.other.take());
+                        failure.try_set(fields.other.take().map(Failure::Server));
                         errors.try_set(fields);
                     }
                 }
@@ -74,40 +111,54 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
         });
     };
 
+    let sentence = move |field: fn(&FormErrors) -> &Option<FieldMessage>| {
+        Signal::derive(move || {
+            let language = language.get();
+            errors.with(|errors| field(errors).as_ref().map(|message| field_sentence(message, language)))
+        })
+    };
+    let failure_sentence = move || {
+        failure.get().map(|failure| match failure {
+            Failure::MayNotOrder => text().may_not_order.to_owned(),
+            Failure::Data(error) => failure_message(&error, language.get(), None, None),
+            Failure::Server(sentence) => sentence,
+        })
+    };
+
     view! {
         <section class="new-order" aria-labelledby="new-order-heading">
-            <h2 id="new-order-heading">"New order"</h2>
+            <h2 id="new-order-heading">{move || text().new_order}</h2>
             <form class="order-form" on:submit=submit novalidate=true>
                 <Field
                     id="order-item"
-                    label="Item"
+                    label=Signal::derive(move || text().column_item)
                     input_type="text"
                     inputmode="text"
                     value=item
-                    error=Signal::derive(move || errors.with(|errors| errors.item.clone()))
+                    error=sentence(|errors| &errors.item)
                 />
                 <Field
                     id="order-quantity"
-                    label="Quantity"
-                    input_type="number"
+                    label=Signal::derive(move || text().column_quantity)
+                    input_type="text"
                     inputmode="numeric"
                     value=quantity
-                    error=Signal::derive(move || errors.with(|errors| errors.quantity.clone()))
+                    error=sentence(|errors| &errors.quantity)
                 />
                 <Field
                     id="order-unit-price"
-                    label="Unit price"
+                    label=Signal::derive(move || text().column_unit_price)
                     input_type="text"
                     inputmode="decimal"
                     value=unit_price
-                    error=Signal::derive(move || errors.with(|errors| errors.unit_price.clone()))
+                    error=sentence(|errors| &errors.unit_price)
                 />
-                {move || failure.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                {move || failure_sentence().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <button type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { "Placing order…" } else { "Place order" }}
+                    {move || if pending.get() { text().placing_order } else { text().place_order }}
                 </button>
                 <p class="form-status" role="status">
-                    {move || placed.get().map(|id| format!("Order {id} placed."))}
+                    {move || placed.get().map(|id| (text().placed)(&format_id(language.get(), id)))}
                 </p>
             </form>
         </section>
@@ -118,7 +169,7 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
 #[component]
 fn Field(
     id: &'static str,
-    label: &'static str,
+    label: Signal<&'static str>,
     input_type: &'static str,
     inputmode: &'static str,
     value: RwSignal<String>,

@@ -8,6 +8,7 @@ mod detail;
 mod form;
 mod list;
 mod model;
+mod text;
 
 use leptos::prelude::*;
 use remote_sdk::Host;

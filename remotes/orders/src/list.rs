@@ -1,10 +1,12 @@
-//! The list of the user's orders at `/orders`, with the "New order" form for those who may place orders.
+//! The list of the user's orders at `/orders`, as a table (cards on narrow screens), with the "New order" form
+//! for those who may place orders.
 
 use leptos::prelude::*;
-use remote_sdk::{DataFailure, Host, Load, load};
+use remote_sdk::{DataFailure, Host, Load, format_date, format_id, format_money, format_number, load, use_language};
 
 use crate::form::NewOrderForm;
-use crate::model::{Order, OrderListBody};
+use crate::model::{CURRENCY, Order, OrderListBody};
+use crate::text::text;
 
 /// Who may place orders.
 const ORDERS_CREATE: &str = "orders:create";
@@ -22,32 +24,52 @@ pub fn OrderList(host: Host) -> impl IntoView {
         }
     });
     let identity = host.identity();
+    let language = use_language();
+    let text = move || text(language.get());
     let host = StoredValue::new_local(host);
 
     view! {
         <section class="orders" aria-labelledby="orders-heading">
-            <h1 id="orders-heading">"Your orders"</h1>
+            <h1 id="orders-heading">{move || text().heading}</h1>
             <Show when=move || identity.can(ORDERS_CREATE)>
                 <NewOrderForm host=host.get_value() orders=orders />
             </Show>
             {move || match orders.state.get() {
-                Load::Loading => view! { <p role="status">"Loading your orders…"</p> }.into_any(),
+                Load::Loading => view! { <p role="status">{text().loading_list}</p> }.into_any(),
                 Load::Failed(error) => view! { <DataFailure error=error retry=orders.retry() /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p>"You have no orders yet."</p> }.into_any(),
-                Load::Ready(list) => view! {
-                    <ul class="order-list">
-                        {list.into_iter().map(|order| view! { <OrderRow order=order host=host /> }).collect_view()}
-                    </ul>
+                Load::Ready(list) if list.is_empty() => view! { <p>{text().no_orders}</p> }.into_any(),
+                Load::Ready(list) => {
+                    let text = text();
+                    view! {
+                        <table class="order-table" aria-labelledby="orders-heading">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{text.column_order}</th>
+                                    <th scope="col">{text.column_item}</th>
+                                    <th scope="col">{text.column_quantity}</th>
+                                    <th scope="col">{text.column_unit_price}</th>
+                                    <th scope="col">{text.column_status}</th>
+                                    <th scope="col">{text.column_placed_on}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|order| view! { <OrderRow order=order host=host /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any()
                 }
-                .into_any(),
             }}
         </section>
     }
 }
 
-/// One list entry, linking to the detail through host navigation.
+/// One row, linking to the detail through host navigation. Each cell carries its column's name for the narrow
+/// layout, where rows become cards.
 #[component]
 fn OrderRow(order: Order, host: StoredValue<Host, LocalStorage>) -> impl IntoView {
+    let language = use_language().get_untracked();
+    let text = text(language);
     let href = format!("/orders/{}", order.id);
     let target = href.clone();
     let follow = move |event: leptos::ev::MouseEvent| {
@@ -57,12 +79,15 @@ fn OrderRow(order: Order, host: StoredValue<Host, LocalStorage>) -> impl IntoVie
         });
     };
     view! {
-        <li>
-            <a href=href on:click=follow>{format!("Order {}", order.id)}</a>
-            " — "
-            {order.item.clone()}
-            " · "
-            {order.status.clone()}
-        </li>
+        <tr>
+            <th scope="row" data-label=text.column_order>
+                <a href=href on:click=follow>{(text.order_title)(&format_id(language, order.id))}</a>
+            </th>
+            <td data-label=text.column_item>{order.item.clone()}</td>
+            <td data-label=text.column_quantity>{format_number(language, order.quantity)}</td>
+            <td data-label=text.column_unit_price>{format_money(language, order.unit_price_cents, CURRENCY)}</td>
+            <td data-label=text.column_status>{(text.status)(&order.status).to_owned()}</td>
+            <td data-label=text.column_placed_on>{format_date(language, order.created_at_ms)}</td>
+        </tr>
     }
 }

@@ -21,14 +21,13 @@ pub struct Order {
     pub quantity: i64,
     pub unit_price_cents: i64,
     pub status: String,
+    /// When it was placed, in milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub created_at_ms: i64,
 }
 
-impl Order {
-    /// The unit price as `12.34`.
-    pub fn unit_price(&self) -> String {
-        format_cents(self.unit_price_cents)
-    }
-}
+/// The currency of every price (ISO 4217).
+pub const CURRENCY: &str = "USD";
 
 /// Body of `GET /api/orders`.
 #[derive(Deserialize)]
@@ -69,12 +68,38 @@ pub struct NewOrder {
     pub unit_price_cents: i64,
 }
 
-/// What is wrong with each field of the form, as sentences; `None` where the field is fine.
+/// What to fix in a field, found before anything is sent; the view words it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// The item is empty.
+    NameTheItem,
+    /// The item is longer than [`MAX_ITEM_CHARS`].
+    ItemTooLong,
+    /// The item has control characters.
+    ItemControlCharacters,
+    /// The quantity is not a whole number from 1 to [`MAX_QUANTITY`].
+    QuantityOutOfRange,
+    /// The price is not a number with at most two decimals.
+    PriceUnreadable,
+    /// The price is zero.
+    PriceZero,
+    /// The price is above [`MAX_UNIT_PRICE_CENTS`].
+    PriceTooHigh,
+}
+
+/// A field's message: one this remote found, or the API's own sentence from a 422.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldMessage {
+    Fix(Fix),
+    Server(String),
+}
+
+/// What is wrong with each field of the form; `None` where the field is fine.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormErrors {
-    pub item: Option<String>,
-    pub quantity: Option<String>,
-    pub unit_price: Option<String>,
+    pub item: Option<FieldMessage>,
+    pub quantity: Option<FieldMessage>,
+    pub unit_price: Option<FieldMessage>,
     /// A problem the API named for a field this form does not have; shown for the whole form.
     pub other: Option<String>,
 }
@@ -88,9 +113,12 @@ impl FormErrors {
                 "item" => &mut errors.item,
                 "quantity" => &mut errors.quantity,
                 "unit_price_cents" => &mut errors.unit_price,
-                _ => &mut errors.other,
+                _ => {
+                    errors.other.get_or_insert_with(|| problem.message.clone());
+                    continue;
+                }
             };
-            slot.get_or_insert_with(|| problem.message.clone());
+            slot.get_or_insert_with(|| FieldMessage::Server(problem.message.clone()));
         }
         errors
     }
@@ -101,36 +129,34 @@ impl FormErrors {
     }
 }
 
-/// Checks the form as typed and builds the request body, or says what to fix in each field.
+/// Checks the form as typed and builds the request body, or says what to fix in each field. Digits may be typed
+/// as Arabic-Indic digits, and the decimal point as the Arabic decimal separator.
 pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder, FormErrors> {
     let item = item.trim();
+    let (quantity, unit_price) = (&ascii_digits(quantity), &ascii_digits(unit_price));
     let mut errors = FormErrors::default();
+    let fix = |fix| Some(FieldMessage::Fix(fix));
     if item.is_empty() {
-        errors.item = Some("Name the item you are ordering.".into());
+        errors.item = fix(Fix::NameTheItem);
     } else if item.chars().count() > MAX_ITEM_CHARS {
-        errors.item = Some(format!("Use at most {MAX_ITEM_CHARS} characters."));
+        errors.item = fix(Fix::ItemTooLong);
     } else if item.chars().any(char::is_control) {
-        errors.item = Some("Remove control characters from the item name.".into());
+        errors.item = fix(Fix::ItemControlCharacters);
     }
     let quantity = Some(quantity.trim())
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()))
         .and_then(|digits| digits.parse::<i64>().ok())
         .filter(|n| (1..=MAX_QUANTITY).contains(n));
     if quantity.is_none() {
-        errors.quantity = Some(format!("Enter a whole number from 1 to {MAX_QUANTITY}."));
+        errors.quantity = fix(Fix::QuantityOutOfRange);
     }
     let unit_price_cents = parse_price_cents(unit_price);
-    match unit_price_cents {
-        None => errors.unit_price = Some("Enter a price such as 12.50, with at most two decimals.".into()),
-        Some(0) => errors.unit_price = Some("Enter a price above 0.00.".into()),
-        Some(cents) if cents > MAX_UNIT_PRICE_CENTS => {
-            errors.unit_price = Some(format!(
-                "Enter a price of at most {}.",
-                format_cents(MAX_UNIT_PRICE_CENTS)
-            ));
-        }
-        Some(_) => {}
-    }
+    errors.unit_price = match unit_price_cents {
+        None => fix(Fix::PriceUnreadable),
+        Some(0) => fix(Fix::PriceZero),
+        Some(cents) if cents > MAX_UNIT_PRICE_CENTS => fix(Fix::PriceTooHigh),
+        Some(_) => None,
+    };
     match (quantity, unit_price_cents) {
         (Some(quantity), Some(unit_price_cents)) if errors.is_empty() => Ok(NewOrder {
             item: item.to_owned(),
@@ -141,11 +167,17 @@ pub fn validate(item: &str, quantity: &str, unit_price: &str) -> Result<NewOrder
     }
 }
 
-/// Cents as an amount such as `12.34` (`-0.05` for a negative one).
-pub fn format_cents(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+/// `text` with Arabic-Indic and Eastern Arabic-Indic digits as ASCII digits and the Arabic decimal separator as
+/// `.`, so `١٢٫٥٠` reads as `12.50`.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{066B}' => '.',
+            other => other,
+        })
+        .collect()
 }
 
 /// `12`, `12.5` or `12.50` as cents; anything else (signs, more than two decimals, letters) is `None`.
@@ -192,11 +224,17 @@ mod tests {
     }
 
     #[test]
-    fn cents_are_shown_with_two_decimals() {
-        assert_eq!(format_cents(1250), "12.50");
-        assert_eq!(format_cents(5), "0.05");
-        assert_eq!(format_cents(10_000_000), "100000.00");
-        assert_eq!(format_cents(-5), "-0.05");
+    fn arabic_digits_and_decimal_separator_are_read_too() {
+        assert_eq!(ascii_digits("١٢٫٥٠"), "12.50");
+        assert_eq!(ascii_digits("۳"), "3");
+        assert_eq!(
+            validate("شاي", "٢", "١٢٫٥"),
+            Ok(NewOrder {
+                item: "شاي".into(),
+                quantity: 2,
+                unit_price_cents: 1250
+            })
+        );
     }
 
     #[test]
@@ -214,7 +252,13 @@ mod tests {
     #[test]
     fn every_bad_field_gets_its_own_sentence() {
         let errors = validate(" ", "0", "free").unwrap_err();
-        assert!(errors.item.is_some() && errors.quantity.is_some() && errors.unit_price.is_some());
+        assert_eq!(errors.item, Some(FieldMessage::Fix(Fix::NameTheItem)));
+        assert_eq!(errors.quantity, Some(FieldMessage::Fix(Fix::QuantityOutOfRange)));
+        assert_eq!(errors.unit_price, Some(FieldMessage::Fix(Fix::PriceUnreadable)));
+        assert_eq!(
+            validate("Tea", "1", "100000.01").unwrap_err().unit_price,
+            Some(FieldMessage::Fix(Fix::PriceTooHigh))
+        );
         let errors = validate("Tea", "1.5", "0").unwrap_err();
         assert_eq!(errors.item, None);
         assert!(errors.quantity.is_some() && errors.unit_price.is_some());
@@ -255,8 +299,11 @@ mod tests {
             },
         ];
         let errors = FormErrors::from_problems(&problems);
-        assert_eq!(errors.quantity.as_deref(), Some("Order between 1 and 999."));
-        assert_eq!(errors.unit_price.as_deref(), Some("Too expensive."));
+        assert_eq!(
+            errors.quantity,
+            Some(FieldMessage::Server("Order between 1 and 999.".into()))
+        );
+        assert_eq!(errors.unit_price, Some(FieldMessage::Server("Too expensive.".into())));
         assert_eq!(errors.item, None);
         assert_eq!(errors.other, None);
     }

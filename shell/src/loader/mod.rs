@@ -182,21 +182,27 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         attempt.update(|count| *count += 1);
     };
 
+    let language = crate::language::use_language();
     view! {
         <div class="remote-outlet">
             {move || match status.get() {
                 loading if loading.is_loading() => {
-                    view! { <p class="remote-loading" role="status">"Loading…"</p> }.into_any()
+                    view! { <p class="remote-loading" role="status">{crate::text::text(language.get()).loading}</p> }
+                        .into_any()
                 }
                 RemoteLoad::Failed { stage: LoadStage::Permission, .. } => view! { <NoAccess /> }.into_any(),
-                RemoteLoad::Failed { error: reason, .. } => view! {
-                    <div class="remote-error" role="alert">
-                        <p>"This part of Portico could not be loaded."</p>
-                        <p class="remote-error-detail">{reason}</p>
-                        <button type="button" on:click=retry>"Retry"</button>
-                    </div>
+                RemoteLoad::Failed { error: reason, .. } => {
+                    let text = crate::text::text(language.get());
+                    view! {
+                        <div class="remote-error" role="alert">
+                            <p>{text.could_not_load}</p>
+                            // The technical reason, for a report: in English, like the logs.
+                            <p class="remote-error-detail" lang="en" dir="ltr">{reason}</p>
+                            <button type="button" on:click=retry>{text.retry}</button>
+                        </div>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 _ => ().into_any(),
             }}
             <div class="remote-root" data-remote=name node_ref=container></div>

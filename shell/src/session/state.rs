@@ -54,22 +54,28 @@ impl Session {
         matches!(self, Session::SignedIn { identity } if identity.can(permission))
     }
 
-    /// The sentence the sign-in page shows about how the last session ended, if it needs explaining.
-    pub fn sign_out_notice(&self) -> Option<&'static str> {
+    /// What the sign-in page should explain about how the last session ended, if anything.
+    pub fn sign_out_notice(&self) -> Option<SignOutNotice> {
         match self {
             Session::SignedOut {
                 reason: Some(SignOutReason::SessionExpired),
-            } => Some(SESSION_EXPIRED_MESSAGE),
+            } => Some(SignOutNotice::SessionExpired),
             Session::SignedOut {
                 reason: Some(SignOutReason::SignedOutElsewhere),
-            } => Some("You signed out in another tab."),
+            } => Some(SignOutNotice::SignedOutElsewhere),
             _ => None,
         }
     }
 }
 
-/// What the sign-in page says after the session expired.
-pub const SESSION_EXPIRED_MESSAGE: &str = "Your session has expired. Sign in again to continue.";
+/// What the sign-in page explains about how the last session ended (worded in the user's language by the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutNotice {
+    /// The session expired: an alert.
+    SessionExpired,
+    /// The user signed out in another tab: a status.
+    SignedOutElsewhere,
+}
 
 #[cfg(test)]
 mod tests {
@@ -100,7 +106,7 @@ mod tests {
         let expired = Session::SignedOut {
             reason: Some(SignOutReason::SessionExpired),
         };
-        assert_eq!(expired.sign_out_notice(), Some(SESSION_EXPIRED_MESSAGE));
+        assert_eq!(expired.sign_out_notice(), Some(SignOutNotice::SessionExpired));
         let by_user = Session::SignedOut {
             reason: Some(SignOutReason::UserSignedOut),
         };

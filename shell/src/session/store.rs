@@ -10,7 +10,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared_types::{AuthEvent, IdentityContext, SignInRequest, SignInResult};
+use serde::Deserialize;
+use shared_types::{
+    AuthEvent, DataError, FetchRequest, IdentityContext, Language, ProfileUpdate, SignInRequest, SignInResult, json,
+};
 
 use super::refresh_schedule::{RefreshSchedule, RefreshState, RefreshTiming, Step};
 use super::state::{Session, SignOutReason};
@@ -96,14 +99,40 @@ impl SessionStore {
         copy.into()
     }
 
-    /// The identity remotes see; reading it subscribes.
+    /// The identity remotes see; reading it subscribes. Nobody signed in: anonymous, with the browser's locale, so
+    /// the sign-in page speaks the visitor's language.
     pub fn identity(&self) -> IdentityContext {
-        self.state.with(Session::identity)
+        with_browser_locale(self.state.with(Session::identity))
     }
 
     /// The identity remotes see, without subscribing.
     pub fn identity_untracked(&self) -> IdentityContext {
-        self.state.with_untracked(Session::identity)
+        with_browser_locale(self.state.with_untracked(Session::identity))
+    }
+
+    /// Saves `language` as the signed-in user's (`PATCH /api/me`, so it follows them to another browser) and, once
+    /// the server agrees, switches to it: the identity remotes see changes, so every remote follows.
+    pub async fn choose_language(self, language: Language) -> Result<(), DataError> {
+        let update = ProfileUpdate {
+            locale: language.tag().to_owned(),
+        };
+        let request = FetchRequest {
+            method: "PATCH".into(),
+            path: "/api/me".into(),
+            body: Some(json::to_string(&update).map_err(|error| DataError::Unreadable(error.to_string()))?),
+            timeout_ms: None,
+        };
+        let response = http::interceptor().fetch(&request).await.into_result()?;
+        let answer: IdentityAnswer =
+            json::from_str(&response.body).map_err(|error| DataError::Unreadable(error.to_string()))?;
+        self.state.update(|state| {
+            if let Session::SignedIn { identity } = state
+                && identity.user_id == answer.identity.user_id
+            {
+                *identity = answer.identity.signed_in();
+            }
+        });
+        Ok(())
     }
 
     /// Asks the server whether the session survives; runs at start-up, on "Retry", and on a backoff timer while
@@ -369,3 +398,18 @@ impl SessionStore {
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
+
+/// `GET`/`PATCH /api/me`'s answer.
+#[derive(Deserialize)]
+struct IdentityAnswer {
+    identity: IdentityContext,
+}
+
+/// `identity`, and for nobody signed in, the browser's locale in it.
+fn with_browser_locale(mut identity: IdentityContext) -> IdentityContext {
+    if !identity.authenticated {
+        identity.locale = crate::language::browser_locale();
+    }
+    identity
+}
+

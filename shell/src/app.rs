@@ -11,13 +11,13 @@ use leptos_router::{NavigateOptions, path};
 use shared_types::AuthEvent;
 
 use crate::events::emit;
-use crate::language::use_language;
-use crate::text::{Text, text};
 use crate::guard::{self, GuardDecision, RouteAccess, decide};
+use crate::language::use_language;
 use crate::loader::{ISOLATED_REMOTES, LoadError, RemoteContextUpdates, RemoteOutlet, prefetch, remote_serving};
 use crate::pages::{NoAccess, NotFound, Outage, SignOutNotice, Skeleton};
 use crate::session::state::Session;
 use crate::session::{SessionStore, use_session};
+use crate::text::{Text, text};
 
 /// Read their own orders.
 const ORDERS_READ: &str = "orders:read";

@@ -37,8 +37,14 @@ pub fn FocusAfterNavigation() -> impl IntoView {
                 last.get()
             });
             PENDING.with(|pending| pending.set(navigation));
-            // The page navigated from may still be in the document for a moment: never focus its heading.
+            // The page navigated from may still be in the document for a moment: never focus its heading, and
+            // let go of it now (a focused element removed from the document keeps its whole page alive).
             let stale = main_heading();
+            if let Some(heading) = &stale
+                && document().active_element().as_deref() == Some(heading.as_ref())
+            {
+                let _ = heading.blur();
+            }
             look_for_heading(navigation, stale, TRIES);
         }
         path

@@ -8,6 +8,7 @@ mod dictionaries;
 mod hostile;
 mod integrity;
 mod isolation;
+mod language;
 mod loading;
 mod probe;
 mod session;

@@ -7,20 +7,20 @@ use serde_json::json;
 
 use crate::ALICE;
 
-/// The computed `padding-left` of the first `.order-list` inside the orders mount point, and of an
-/// `.order-list` the script adds to the shell's header (outside every remote), with the number of adopted sheets.
-const PADDINGS: &str = r#"
-const inside = document.querySelector('.remote-root[data-remote="orders"] .order-list');
-let outside = document.getElementById('shell-order-list');
+/// The computed `border-collapse` of the first `.order-table` inside the orders mount point, and of an
+/// `.order-table` the script adds to the shell's header (outside every remote), with the number of adopted sheets.
+const COLLAPSES: &str = r#"
+const inside = document.querySelector('.remote-root[data-remote="orders"] .order-table');
+let outside = document.getElementById('shell-order-table');
 if (!outside) {
-  outside = document.createElement('ul');
-  outside.id = 'shell-order-list';
-  outside.className = 'order-list';
+  outside = document.createElement('table');
+  outside.id = 'shell-order-table';
+  outside.className = 'order-table';
   document.querySelector('header').appendChild(outside);
 }
 return {
-  inside: inside ? getComputedStyle(inside).paddingLeft : null,
-  outside: getComputedStyle(outside).paddingLeft,
+  inside: inside ? getComputedStyle(inside).borderCollapse : null,
+  outside: getComputedStyle(outside).borderCollapse,
   sheets: document.adoptedStyleSheets.length,
 };
 "#;
@@ -33,17 +33,17 @@ async fn a_remote_stylesheet_styles_only_its_own_mount_point_and_leaves_with_it(
     journey.sign_in(ALICE.0, ALICE.1).await?;
     journey.text("Your orders").await?;
     journey.text("Espresso beans").await?;
-    let mounted = journey.script(PADDINGS).await?;
-    // orders/style.css sets `.order-list { padding-left: 1.2rem }`; the browser's default for a list is 40px.
+    let mounted = journey.script(COLLAPSES).await?;
+    // orders/style.css sets `.order-table { border-collapse: collapse }`; a table's default is `separate`.
     ensure!(
-        mounted["inside"] == json!("19.2px") && mounted["outside"] == json!("40px"),
+        mounted["inside"] == json!("collapse") && mounted["outside"] == json!("separate"),
         "the orders stylesheet should style its own list only: {mounted}"
     );
     journey.link("Dashboard").await?.click().await?;
     journey.text("You have 3 orders.").await?;
-    let after = journey.script(PADDINGS).await?;
+    let after = journey.script(COLLAPSES).await?;
     ensure!(
-        after["sheets"] == json!(0) && after["outside"] == json!("40px"),
+        after["sheets"] == json!(0) && after["outside"] == json!("separate"),
         "after leaving orders its stylesheet should be gone (the dashboard ships none): {after}"
     );
     journey.finish().await

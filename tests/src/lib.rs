@@ -142,6 +142,18 @@ impl Journey {
         Ok(())
     }
 
+    /// Replaces the browser with a new one on a fresh profile (no cookies, storage or cache) against the same
+    /// server: the user opening Portico in another browser.
+    pub async fn switch_to_a_fresh_browser(&mut self, flags: &[&str]) -> Result<()> {
+        if let Some(session) = self.session.take() {
+            session.close().await;
+        }
+        let session = Browser::launch_with_flags(flags).await?;
+        self.browser = session.client.clone();
+        self.session = Some(session);
+        Ok(())
+    }
+
     /// What the in-process server counted about refreshes so far.
     pub fn auth_counts(&self) -> api::auth_counters::AuthCounts {
         self.server

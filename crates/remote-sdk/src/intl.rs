@@ -70,7 +70,10 @@ pub fn plural_of(language: Language, count: i64) -> Plural {
 /// A day, given in milliseconds since the Unix epoch, as the language writes dates (`Nov 30, 2026`;
 /// `٣٠‏/١١‏/٢٠٢٦` style in Arabic, as `Intl` gives it).
 pub fn format_date(language: Language, epoch_ms: i64) -> String {
-    let formatter = Intl::DateTimeFormat::new(&locales(language), &options(&[("dateStyle", JsValue::from_str("medium"))]));
+    let formatter = Intl::DateTimeFormat::new(
+        &locales(language),
+        &options(&[("dateStyle", JsValue::from_str("medium"))]),
+    );
     formatter
         .format()
         .call1(&formatter, &js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))

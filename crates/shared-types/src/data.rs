@@ -160,7 +160,10 @@ impl DataError {
                 "The server took too long to answer. Try again.",
                 "استغرق الخادم وقتًا طويلًا للرد. حاول مرة أخرى.",
             ),
-            DataError::Refused(reason) => format!("{} {reason}", pick("This request is not allowed:", "هذا الطلب غير مسموح به:")),
+            DataError::Refused(reason) => format!(
+                "{} {reason}",
+                pick("This request is not allowed:", "هذا الطلب غير مسموح به:")
+            ),
             DataError::Unreadable(_) => pick(
                 "The server answered with data this page cannot read.",
                 "أجاب الخادم ببيانات لا تستطيع هذه الصفحة قراءتها.",

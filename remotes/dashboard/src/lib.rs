@@ -35,7 +35,13 @@ pub fn App(host: Host) -> impl IntoView {
     });
     let roles = move || {
         let role = text().role;
-        identity.read().roles.iter().map(|code| role(code)).collect::<Vec<_>>().join(", ")
+        identity
+            .read()
+            .roles
+            .iter()
+            .map(|code| role(code))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let count_sentence = move |count: usize| {
         let language = language.get();

@@ -100,7 +100,11 @@ pub fn NewOrderForm(host: Host, orders: Loaded<Vec<Order>>) -> impl IntoView {
                     let mut fields = FormErrors::from_problems(&error.field_errors());
                     if fields.is_empty() {
                         let forbidden = matches!(error, DataError::Forbidden | DataError::Denied(_));
-                        failure.try_set(Some(if forbidden { Failure::MayNotOrder } else { Failure::Data(error) }));
+                        failure.try_set(Some(if forbidden {
+                            Failure::MayNotOrder
+                        } else {
+                            Failure::Data(error)
+                        }));
                     } else {
                         failure.try_set(fields.other.take().map(Failure::Server));
                         errors.try_set(fields);

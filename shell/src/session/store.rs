@@ -412,4 +412,3 @@ fn with_browser_locale(mut identity: IdentityContext) -> IdentityContext {
     }
     identity
 }
-

@@ -12,14 +12,19 @@ use crate::{ALICE, probe};
 
 /// The served path of the orders remote's entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
 fn orders_entry(site: &Path, field: &str) -> Result<PathBuf> {
-    let dir = site.join("remotes/orders");
+    remote_entry(site, "orders", field)
+}
+
+/// The served path of `remote`'s entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
+pub fn remote_entry(site: &Path, remote: &str, field: &str) -> Result<PathBuf> {
+    let dir = site.join("remotes").join(remote);
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("remote.json"))?)?;
-    Ok(dir.join(manifest[field].as_str().context("the orders manifest names no entry")?))
+    Ok(dir.join(manifest[field].as_str().context("the manifest names no such entry")?))
 }
 
 /// Writes `bytes` as the file and drops its precompressed siblings, so every variant the server could send is the
 /// tampered one.
-fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
+pub fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(file, bytes)?;
     for extension in ["br", "gz"] {
         let mut sibling = file.as_os_str().to_owned();

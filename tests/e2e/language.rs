@@ -58,14 +58,20 @@ async fn alice_switches_to_arabic_and_it_follows_her_into_a_fresh_browser() -> R
     journey.button("العربية").await?.click().await?;
     wait_for_document_language(&journey, "ar", "rtl").await?;
     journey.text("طلباتك").await.context("the orders heading in Arabic")?;
-    journey.text("سعر الوحدة").await.context("the list's column headings in Arabic")?;
+    journey
+        .text("سعر الوحدة")
+        .await
+        .context("the list's column headings in Arabic")?;
     let price = journey
         .script(&format!(
             "return new Intl.NumberFormat('ar', {{ style: 'currency', currency: 'USD' }}).format({cents} / 100);"
         ))
         .await?;
     let price = price.as_str().context("Intl formatted the price")?.to_owned();
-    journey.text(&price).await.with_context(|| format!("the price as Arabic formats it: {price}"))?;
+    journey
+        .text(&price)
+        .await
+        .with_context(|| format!("the price as Arabic formats it: {price}"))?;
     ensure!(
         journey.button("English").await?.attr("lang").await?.as_deref() == Some("en"),
         "each language is named in itself, marked with its own lang"
@@ -76,14 +82,19 @@ async fn alice_switches_to_arabic_and_it_follows_her_into_a_fresh_browser() -> R
     wait_for_document_language(&journey, "en", "ltr").await?;
     journey.sign_in(ALICE.0, ALICE.1).await?;
     wait_for_document_language(&journey, "ar", "rtl").await?;
-    journey.text("مرحبًا، Alice Anderson").await.context("the dashboard in Arabic")?;
+    journey
+        .text("مرحبًا، Alice Anderson")
+        .await
+        .context("the dashboard in Arabic")?;
     journey.finish().await
 }
 
 #[tokio::test]
 async fn signed_out_the_sign_in_page_speaks_the_browsers_language() -> Result<()> {
     let mut journey = Journey::start().await?;
-    journey.switch_to_a_fresh_browser(&["--lang=ar", "--accept-lang=ar"]).await?;
+    journey
+        .switch_to_a_fresh_browser(&["--lang=ar", "--accept-lang=ar"])
+        .await?;
     journey.open("/login").await?;
     wait_for_document_language(&journey, "ar", "rtl").await?;
     journey.text("تسجيل الدخول إلى Portico").await?;

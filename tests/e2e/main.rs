@@ -2,12 +2,14 @@
 //! serving `dist/`. Each journey is a person doing one thing; elements are found by label, role or text.
 
 mod access;
+mod accessibility;
 mod appearance;
 mod delivery;
 mod dictionaries;
 mod hostile;
 mod integrity;
 mod isolation;
+mod keyboard;
 mod language;
 mod loading;
 mod probe;

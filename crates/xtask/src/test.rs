@@ -90,6 +90,9 @@ pub fn run_all() -> Result<()> {
                 "cookie_mode",
                 "--skip",
                 "cookie_session_mode",
+                // Presentation does not depend on the session mode.
+                "--skip",
+                "accessibility::",
             ]);
         }
         run(journeys
@@ -97,7 +100,8 @@ pub fn run_all() -> Result<()> {
             .env("PORTICO_DIST", &dist)
             .env("PORTICO_NEXT_RELEASE", &next_release)
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-            .env("CHROMIUM", tools::CHROMIUM))?;
+            .env("CHROMIUM", tools::CHROMIUM)
+            .env("AXE_CORE", tools::axe_core()))?;
     }
 
     eprintln!("\nAll checks passed.");

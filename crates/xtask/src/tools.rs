@@ -2,7 +2,8 @@
 //!
 //! Trunk cannot download its own tools on a machine without general internet access, so `wasm-bindgen` (at the
 //! exact version in Cargo.lock) and `wasm-opt` (npm `binaryen@132`; Debian's binaryen 108 produces broken output)
-//! are installed here and put on `PATH` for every child process.
+//! are installed here and put on `PATH` for every child process. The accessibility journeys' axe-core comes from npm
+//! too.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -16,6 +17,9 @@ use crate::workspace_root;
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The npm binaryen release that ships a working `wasm-opt`.
 pub const BINARYEN_VERSION: &str = "132";
+
+/// The npm axe-core release the accessibility journeys inject into each page (WCAG 2.2 AA rules).
+pub const AXE_CORE_VERSION: &str = "4.14";
 
 /// Which groups of tools a command needs.
 #[derive(Clone, Copy)]
@@ -77,8 +81,35 @@ pub fn ensure_all(needs: Needs) -> Result<()> {
     }
     if needs.browser {
         ensure_chromium()?;
+        ensure_axe_core()?;
     }
     Ok(())
+}
+
+/// The minified axe-core script from npm, for the journeys (`AXE_CORE`).
+pub fn axe_core() -> PathBuf {
+    tools_dir().join("node_modules/axe-core/axe.min.js")
+}
+
+fn ensure_axe_core() -> Result<()> {
+    let manifest = tools_dir().join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|package| package["version"].as_str().map(str::to_owned));
+    if installed.is_some_and(|version| version.starts_with(&format!("{AXE_CORE_VERSION}."))) && axe_core().is_file() {
+        return Ok(());
+    }
+    let dir = tools_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    eprintln!(
+        "Installing axe-core@{AXE_CORE_VERSION} from npm into {}...",
+        dir.display()
+    );
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .arg(format!("axe-core@{AXE_CORE_VERSION}")))
 }
 
 fn ensure_wasm_target() -> Result<()> {

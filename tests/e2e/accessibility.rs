@@ -109,8 +109,8 @@ async fn every_page_passes(dark: bool, arabic: bool) -> Result<()> {
     let axe = axe_source()?;
     let mut journey = Journey::start_with_site(|site| {
         // The admin remote is broken in this copy: carol's /admin shows a remote's error state.
-        let wasm = crate::integrity::remote_entry(site, "admin", "entry_wasm")?;
-        crate::integrity::replace_every_variant(&wasm, b"\0asm broken")
+        let wasm = e2e::remote_entry(site, "admin", "entry_wasm")?;
+        e2e::replace_every_variant(&wasm, b"\0asm broken")
     })
     .await?;
     if arabic {

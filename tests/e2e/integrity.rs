@@ -12,35 +12,7 @@ use crate::{ALICE, probe};
 
 /// The served path of the orders remote's entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
 fn orders_entry(site: &Path, field: &str) -> Result<PathBuf> {
-    remote_entry(site, "orders", field)
-}
-
-/// The served path of `remote`'s entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
-pub fn remote_entry(site: &Path, remote: &str, field: &str) -> Result<PathBuf> {
-    let dir = site.join("remotes").join(remote);
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("remote.json"))?)?;
-    Ok(dir.join(manifest[field].as_str().context("the manifest names no such entry")?))
-}
-
-/// Writes `bytes` as the file and drops its precompressed siblings, so every variant the server could send is the
-/// tampered one.
-pub fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(file, bytes)?;
-    for extension in ["br", "gz"] {
-        let mut sibling = file.as_os_str().to_owned();
-        sibling.push(format!(".{extension}"));
-        let _ = std::fs::remove_file(PathBuf::from(sibling));
-    }
-    // The compression-dictionary variants (`<file>.<hash>.dcz`) are served in its place too.
-    let name = file.file_name().context("no file name")?.to_string_lossy().into_owned();
-    for entry in std::fs::read_dir(file.parent().context("no directory")?)? {
-        let path = entry?.path();
-        let sibling = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        if sibling.starts_with(&format!("{name}.")) && sibling.ends_with(".dcz") {
-            std::fs::remove_file(&path)?;
-        }
-    }
-    Ok(())
+    e2e::remote_entry(site, "orders", field)
 }
 
 async fn orders_is_refused_while_the_dashboard_works(journey: &Journey, reasons: &[&str]) -> Result<()> {
@@ -68,7 +40,7 @@ async fn a_tampered_orders_wasm_is_refused_and_the_dashboard_still_works() -> Re
         let mut bytes = std::fs::read(&wasm)?;
         let middle = bytes.len() / 2;
         bytes[middle] ^= 0x01;
-        replace_every_variant(&wasm, &bytes)
+        e2e::replace_every_variant(&wasm, &bytes)
     })
     .await?;
     orders_is_refused_while_the_dashboard_works(&journey, &["failed its integrity check"]).await?;
@@ -81,7 +53,7 @@ async fn a_tampered_orders_stylesheet_is_refused_like_its_code() -> Result<()> {
         let css = orders_entry(site, "entry_css")?;
         let original = std::fs::read_to_string(&css)?;
         let tampered = format!("{original}\n@scope (header) {{ * {{ display: none }} }}\n");
-        replace_every_variant(&css, tampered.as_bytes())
+        e2e::replace_every_variant(&css, tampered.as_bytes())
     })
     .await?;
     orders_is_refused_while_the_dashboard_works(&journey, &["failed its integrity check"]).await?;
@@ -99,7 +71,7 @@ async fn a_tampered_orders_script_is_refused_before_any_of_it_runs() -> Result<(
         let js = orders_entry(site, "entry_js")?;
         let original = std::fs::read_to_string(&js)?;
         let tampered = format!("window.portico_tampered_code_ran = true;\n{original}");
-        replace_every_variant(&js, tampered.as_bytes())
+        e2e::replace_every_variant(&js, tampered.as_bytes())
     })
     .await?;
     orders_is_refused_while_the_dashboard_works(&journey, &["failed its integrity check"]).await?;

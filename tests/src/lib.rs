@@ -485,6 +485,29 @@ pub fn literal(text: &str) -> String {
     }
 }
 
+/// The served path of `remote`'s entry named by `field` (`entry_js` or `entry_wasm`) in `site`.
+pub fn remote_entry(site: &Path, remote: &str, field: &str) -> Result<PathBuf> {
+    let dir = site.join("remotes").join(remote);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("remote.json"))?)?;
+    Ok(dir.join(manifest[field].as_str().context("the manifest names no such entry")?))
+}
+
+/// Writes `bytes` as the file and drops its precompressed siblings and compression-dictionary variants, so every
+/// answer the server could send for it is the replaced one.
+pub fn replace_every_variant(file: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(file, bytes)?;
+    let name = file.file_name().context("no file name")?.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir(file.parent().context("no directory")?)? {
+        let path = entry?.path();
+        let sibling = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let compressed = [".br", ".gz", ".dcz"].iter().any(|suffix| sibling.ends_with(suffix));
+        if compressed && sibling.starts_with(&format!("{name}.")) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 /// Copies a directory tree.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;

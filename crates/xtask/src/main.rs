@@ -15,6 +15,7 @@ mod new_remote;
 mod process;
 mod rehearsal;
 mod remote_css;
+mod screenshots;
 mod test;
 mod tools;
 
@@ -64,6 +65,9 @@ enum Command {
     },
     /// Install whatever tools are missing on this machine, and nothing else.
     Setup,
+    /// Photograph every page of the release build (phone and desktop width, light and dark, English and Arabic)
+    /// into target/screenshots/.
+    Screenshots(screenshots::Options),
     /// Measure Portico against the React + Module Federation peer; `bench api` load-tests the API alone.
     Bench {
         #[command(subcommand)]
@@ -138,6 +142,7 @@ fn main() -> Result<()> {
         }
         Command::NewRemote { name } => new_remote::scaffold(&root, &name),
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
+        Command::Screenshots(options) => screenshots::run(&options),
         Command::Bench {
             target: Some(BenchTarget::Api(options)),
             ..

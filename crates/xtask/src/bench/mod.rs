@@ -5,7 +5,7 @@
 //! and max, and ratios Portico over peer, as a table, `target/bench/report.{json,md}` and a chart. Nothing here
 //! asserts a time; sizes are asserted separately by the budgets in `cargo xtask test`.
 
-mod probe;
+pub mod probe;
 pub mod report;
 mod returning;
 

@@ -409,7 +409,7 @@ async fn shown_in_new_frame(client: &fantoccini::Client, expected: &str) -> Resu
 }
 
 /// Waits until `expected` shows in the page or in its mounted remote frame.
-async fn wait_until_shown(client: &fantoccini::Client, expected: &str) -> Result<()> {
+pub async fn wait_until_shown(client: &fantoccini::Client, expected: &str) -> Result<()> {
     const IN_PAGE: &str = "return document.body.innerText.includes(arguments[0]);";
     const IN_FRAME: &str =
         "return location.pathname === '/frame.html' && document.body.innerText.includes(arguments[0]);";

@@ -228,4 +228,3 @@ async fn after_each_navigation_the_new_pages_main_heading_has_focus() -> Result<
     }
     Ok(())
 }
-

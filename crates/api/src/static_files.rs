@@ -183,11 +183,16 @@ fn is_navigation(request: &Request) -> bool {
     }
 }
 
-/// Whether a file name carries a content hash (16 or more hex digits between separators), like Trunk's output.
+/// The fewest hex digits a name part needs to count as a content hash. Remote builds write 16; Trunk writes its
+/// 64-bit hash without leading zeros, so one shell build in sixteen has 15 digits (and one in 65,536 fewer than 12).
+const HASH_DIGITS: usize = 12;
+
+/// Whether a file name carries a content hash (a part of [`HASH_DIGITS`] or more hex digits between separators),
+/// like Trunk's and the remote builds' output.
 pub fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     name.split(['-', '.', '_'])
-        .any(|part| part.len() >= 16 && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
+        .any(|part| part.len() >= HASH_DIGITS && part.bytes().all(|byte| byte.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -197,6 +202,11 @@ mod tests {
     #[test]
     fn trunk_and_remote_outputs_count_as_hashed() {
         assert!(is_content_hashed("/shell-4f2a9c0b1d3e5f67_bg.wasm"));
+        assert!(
+            is_content_hashed("/shell-4a04b999ede4465_bg.wasm"),
+            "Trunk drops leading zeros"
+        );
+        assert!(!is_content_hashed("/shell-4a04b999ede_bg.wasm"));
         assert!(is_content_hashed("/remotes/orders/remote_orders-0123456789abcdef.js"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/remotes.json"));

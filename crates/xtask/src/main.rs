@@ -65,6 +65,8 @@ enum Command {
     },
     /// Install whatever tools are missing on this machine, and nothing else.
     Setup,
+    /// Measure dist/ against the size budgets in bench/budgets.toml, as `test` does (after `build`).
+    Budgets,
     /// Photograph every page of the release build (phone and desktop width, light and dark, English and Arabic)
     /// into target/screenshots/.
     Screenshots(screenshots::Options),
@@ -143,6 +145,9 @@ fn main() -> Result<()> {
         Command::NewRemote { name } => new_remote::scaffold(&root, &name),
         Command::Setup => tools::ensure_all(tools::Needs::everything()),
         Command::Screenshots(options) => screenshots::run(&options),
+        Command::Budgets => {
+            budgets::check(&root.join("dist"), &budgets::load(&root.join(budgets::BUDGETS_FILE))?).map(drop)
+        }
         Command::Bench {
             target: Some(BenchTarget::Api(options)),
             ..

@@ -217,7 +217,9 @@ async fn capture(browser: &Browser, width: u32, file: &Path) -> Result<()> {
         .max(800);
     viewport(height).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let shot = browser.cdp("Page.captureScreenshot", json!({ "format": "png" })).await?;
+    let shot = browser
+        .cdp("Page.captureScreenshot", json!({ "format": "png" }))
+        .await?;
     let data = shot["data"].as_str().context("DevTools returned no image")?;
     let png = base64::engine::general_purpose::STANDARD.decode(data)?;
     std::fs::write(file, png).with_context(|| format!("writing {}", file.display()))

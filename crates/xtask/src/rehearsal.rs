@@ -34,7 +34,7 @@ pub struct SourceChange {
 /// The orders release that `cargo xtask test` rehearses.
 const ORDERS_RELEASE: SourceChange = SourceChange {
     remote: "orders",
-    file: "remotes/orders/src/list.rs",
+    file: "remotes/orders/src/text.rs",
     replace: ORDERS_HEADING,
 };
 

@@ -34,7 +34,7 @@ pub fn rows(root: &Path, dist: &Path, peer_dir: &Path, runtime: &tokio::runtime:
         &scratch.join("portico-release"),
         &SourceChange {
             remote: "dashboard",
-            file: "remotes/dashboard/src/lib.rs",
+            file: "remotes/dashboard/src/text.rs",
             replace: DASHBOARD_TEXT,
         },
         None,

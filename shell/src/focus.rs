@@ -1,11 +1,15 @@
 //! Focus after navigation: the new page's main heading takes focus, so keyboard and screen-reader users start where
 //! the content starts (a screen reader announces the focused heading, i.e. the page).
 //!
-//! After each in-app navigation (not the first page load) the shell waits for the page's `h1`. In its own document
-//! (its pages and trusted remotes) it makes the heading focusable (`tabindex="-1"`) and focuses it. An isolated
-//! remote's heading is in its frame: when that frame mounts, the loader claims the pending focus, the frame
-//! element takes it and the frame focuses its heading ([`shared_types::frame::ToFrame::FocusHeading`]). A page
-//! that shows no heading within a few seconds (a loading or error state) leaves focus where it was.
+//! After each in-app navigation (not the first page load) the shell looks for the page's `h1`, from the next task
+//! on (the page navigated from has left the document by then). In its own document (its pages and trusted remotes)
+//! it makes the heading focusable (`tabindex="-1"`) and focuses it, then keeps watch for a moment: a remote that
+//! renders its heading again (a new path reaching it just after mounting) would drop focus to the body, and gets
+//! it back. An isolated remote's heading is in its frame: when that frame mounts, the loader claims the pending
+//! focus, the frame element takes it and the frame focuses its heading
+//! ([`shared_types::frame::ToFrame::FocusHeading`]). A page that shows no heading within a few seconds (a loading or
+//! error state) leaves focus where it was. Nothing here holds on to an element between looks, so a departed page is
+//! never kept alive.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -14,18 +18,20 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 
-/// How often, and for how many tries, the shell looks for the new page's heading.
+/// How often the shell looks for the new page's heading, for how many tries, and how many more it keeps watch.
 const LOOK_EVERY: Duration = Duration::from_millis(50);
 const TRIES: u32 = 160;
+const WATCH_TRIES: u32 = 30;
 
 thread_local! {
     /// The navigation whose heading still waits for focus (0: none). Each navigation takes the next number, so a
     /// search started by an earlier one stops.
     static PENDING: Cell<u32> = const { Cell::new(0) };
+    /// The latest navigation's number.
     static LAST: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Starts waiting for the page's heading after each in-app navigation.
+/// Starts looking for the page's heading after each in-app navigation.
 #[component]
 pub fn FocusAfterNavigation() -> impl IntoView {
     let location = use_location();
@@ -37,15 +43,7 @@ pub fn FocusAfterNavigation() -> impl IntoView {
                 last.get()
             });
             PENDING.with(|pending| pending.set(navigation));
-            // The page navigated from may still be in the document for a moment: never focus its heading, and
-            // let go of it now (a focused element removed from the document keeps its whole page alive).
-            let stale = main_heading();
-            if let Some(heading) = &stale
-                && document().active_element().as_deref() == Some(heading.as_ref())
-            {
-                let _ = heading.blur();
-            }
-            look_for_heading(navigation, stale, TRIES);
+            set_timeout(move || look_for_heading(navigation, TRIES), LOOK_EVERY);
         }
         path
     });
@@ -65,22 +63,46 @@ fn main_heading() -> Option<web_sys::HtmlElement> {
         .and_then(|heading| heading.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
-fn look_for_heading(navigation: u32, stale: Option<web_sys::HtmlElement>, tries_left: u32) {
+fn focus(heading: &web_sys::HtmlElement) {
+    if !heading.has_attribute("tabindex") {
+        let _ = heading.set_attribute("tabindex", "-1");
+    }
+    let _ = heading.focus();
+}
+
+fn look_for_heading(navigation: u32, tries_left: u32) {
     if PENDING.with(Cell::get) != navigation {
         return;
     }
-    let heading = main_heading().filter(|heading| heading.is_connected() && Some(heading) != stale.as_ref());
-    if let Some(heading) = heading {
+    if let Some(heading) = main_heading() {
         PENDING.with(|pending| pending.set(0));
-        if !heading.has_attribute("tabindex") {
-            let _ = heading.set_attribute("tabindex", "-1");
-        }
-        let _ = heading.focus();
-        return;
-    }
-    if tries_left > 0 {
-        set_timeout(move || look_for_heading(navigation, stale, tries_left - 1), LOOK_EVERY);
+        focus(&heading);
+        set_timeout(move || keep_watch(navigation, WATCH_TRIES), LOOK_EVERY);
+    } else if tries_left > 0 {
+        set_timeout(move || look_for_heading(navigation, tries_left - 1), LOOK_EVERY);
     } else {
         PENDING.with(|pending| pending.set(0));
     }
+}
+
+/// For a moment after focusing: if focus fell back to the body (the heading was rendered again), the page's heading
+/// gets it back. Stops at the next navigation, or as soon as the user has put focus anywhere else.
+fn keep_watch(navigation: u32, tries_left: u32) {
+    if LAST.with(Cell::get) != navigation || tries_left == 0 {
+        return;
+    }
+    let body = document().body();
+    let active = document().active_element();
+    let lost = match (&active, &body) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == body.unchecked_ref::<web_sys::Element>(),
+        _ => false,
+    };
+    let on_heading = active.as_ref().is_some_and(|active| active.tag_name() == "H1");
+    if lost && let Some(heading) = main_heading() {
+        focus(&heading);
+    } else if !lost && !on_heading {
+        return;
+    }
+    set_timeout(move || keep_watch(navigation, tries_left - 1), LOOK_EVERY);
 }

@@ -170,6 +170,7 @@ async fn every_page_passes(dark: bool, arabic: bool) -> Result<()> {
         .await?;
     journey.wait_for_location("/login").await?;
     sign_in(&journey, CAROL, arabic).await?;
+    journey.wait_for_location("/dashboard").await?;
     journey.open("/admin").await?;
     journey
         .text(if arabic {

@@ -237,9 +237,7 @@ async fn mount_isolated(
     // Records a mounted frame, unless its outlet went meanwhile (then the frame is dropped, and removed).
     let record_mounted = |framed: frame::FramedRemote| {
         if with_state(|state| state.is_live(outlet)) {
-            if crate::focus::claim_for_frame() {
-                framed.focus_heading();
-            }
+            crate::focus::claim_for_frame(|| framed.focus_heading());
             with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
             crate::devtools::record(remote, &RemoteLoad::Mounted);
             on_stage(RemoteLoad::Mounted);

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::ALICE;
 
-/// The computed `border-collapse` of the first `.order-table` inside the orders mount point, and of an
+/// The computed `font-variant-numeric` of the first `.order-table` inside the orders mount point, and of an
 /// `.order-table` the script adds to the shell's header (outside every remote), with the number of adopted sheets.
 const COLLAPSES: &str = r#"
 const inside = document.querySelector('.remote-root[data-remote="orders"] .order-table');
@@ -19,8 +19,8 @@ if (!outside) {
   document.querySelector('header').appendChild(outside);
 }
 return {
-  inside: inside ? getComputedStyle(inside).borderCollapse : null,
-  outside: getComputedStyle(outside).borderCollapse,
+  inside: inside ? getComputedStyle(inside).fontVariantNumeric : null,
+  outside: getComputedStyle(outside).fontVariantNumeric,
   sheets: document.adoptedStyleSheets.length,
 };
 "#;
@@ -34,16 +34,16 @@ async fn a_remote_stylesheet_styles_only_its_own_mount_point_and_leaves_with_it(
     journey.text("Your orders").await?;
     journey.text("Espresso beans").await?;
     let mounted = journey.script(COLLAPSES).await?;
-    // orders/style.css sets `.order-table { border-collapse: collapse }`; a table's default is `separate`.
+    // orders/style.css sets `.order-table { font-variant-numeric: tabular-nums }`; the default is `normal`.
     ensure!(
-        mounted["inside"] == json!("collapse") && mounted["outside"] == json!("separate"),
+        mounted["inside"] == json!("tabular-nums") && mounted["outside"] == json!("normal"),
         "the orders stylesheet should style its own list only: {mounted}"
     );
     journey.link("Dashboard").await?.click().await?;
     journey.text("You have 3 orders.").await?;
     let after = journey.script(COLLAPSES).await?;
     ensure!(
-        after["sheets"] == json!(0) && after["outside"] == json!("separate"),
+        after["sheets"] == json!(0) && after["outside"] == json!("normal"),
         "after leaving orders its stylesheet should be gone (the dashboard ships none): {after}"
     );
     journey.finish().await

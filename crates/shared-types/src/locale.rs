@@ -58,6 +58,17 @@ impl Language {
         Language::from_tag(locale).unwrap_or_default()
     }
 
+    /// A role's name for people in this language. Roles are the API's codes (`customer`, `admin`), which English
+    /// shows as they are; a role this table does not know shows as its code in every language.
+    pub fn role_name(self, role: &str) -> &str {
+        match (self, role) {
+            (Language::English, _) => role,
+            (Language::Arabic, "customer") => "عميل",
+            (Language::Arabic, "admin") => "مسؤول",
+            (Language::Arabic, _) => role,
+        }
+    }
+
     /// Whether `tag` is exactly one that `PATCH /api/me` accepts.
     pub fn is_supported_tag(tag: &str) -> bool {
         Language::ALL.iter().any(|language| language.tag() == tag)

@@ -62,7 +62,8 @@ pub fn App(host: Host) -> impl IntoView {
 /// page's match reads it).
 #[component]
 fn UserTable(users: Vec<TenantUser>) -> impl IntoView {
-    let text = text(use_language().get_untracked());
+    let language = use_language().get_untracked();
+    let text = text(language);
     view! {
         <table class="data-table">
             <caption>{text.caption}</caption>
@@ -78,7 +79,7 @@ fn UserTable(users: Vec<TenantUser>) -> impl IntoView {
                 {users
                     .into_iter()
                     .map(|user| {
-                        let roles: Vec<&str> = user.roles.iter().map(|role| (text.role_name)(role)).collect();
+                        let roles: Vec<&str> = user.roles.iter().map(|role| language.role_name(role)).collect();
                         view! {
                             <tr>
                                 <td data-label=text.username>{user.username}</td>

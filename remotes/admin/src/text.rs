@@ -14,8 +14,6 @@ pub struct Text {
     pub display_name: &'static str,
     pub role: &'static str,
     pub tenant: &'static str,
-    /// A role's name for people; unknown roles show as they are.
-    pub role_name: fn(&str) -> &str,
 }
 
 const ENGLISH: Text = Text {
@@ -28,7 +26,6 @@ const ENGLISH: Text = Text {
     display_name: "Display name",
     role: "Role",
     tenant: "Tenant",
-    role_name: |role| role,
 };
 
 const ARABIC: Text = Text {
@@ -41,11 +38,6 @@ const ARABIC: Text = Text {
     display_name: "الاسم المعروض",
     role: "الدور",
     tenant: "المؤسسة",
-    role_name: |role| match role {
-        "customer" => "عميل",
-        "admin" => "مسؤول",
-        other => other,
-    },
 };
 
 /// The strings in `language`.

@@ -34,12 +34,12 @@ pub fn App(host: Host) -> impl IntoView {
         }
     });
     let roles = move || {
-        let role = text().role;
+        let language = language.get();
         identity
             .read()
             .roles
             .iter()
-            .map(|code| role(code))
+            .map(|code| language.role_name(code))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -13,8 +13,6 @@ pub struct Text {
     pub counting: &'static str,
     /// How many orders, by the count's plural category, with the count already formatted for the language.
     pub count: fn(Plural, &str) -> String,
-    /// A role's name for people; unknown roles show as they are.
-    pub role: fn(&str) -> &str,
 }
 
 const ENGLISH: Text = Text {
@@ -27,7 +25,6 @@ const ENGLISH: Text = Text {
         Plural::One => format!("You have {count} order."),
         _ => format!("You have {count} orders."),
     },
-    role: |role| role,
 };
 
 const ARABIC: Text = Text {
@@ -43,11 +40,6 @@ const ARABIC: Text = Text {
         Plural::Few => format!("لديك {count} طلبات."),
         Plural::Many => format!("لديك {count} طلبًا."),
         Plural::Other => format!("لديك {count} طلب."),
-    },
-    role: |role| match role {
-        "customer" => "عميل",
-        "admin" => "مسؤول",
-        other => other,
     },
 };
 

@@ -41,7 +41,7 @@ pub fn OrderList(host: Host) -> impl IntoView {
                 Load::Ready(list) => {
                     let text = text();
                     view! {
-                        <table class="order-table" aria-labelledby="orders-heading">
+                        <table class="data-table order-table" aria-labelledby="orders-heading">
                             <thead>
                                 <tr>
                                     <th scope="col">{text.column_order}</th>

@@ -230,12 +230,17 @@ fn scoped_stylesheet(root: &Path, name: &str, staging: &Path) -> Result<Option<P
     Ok(Some(path))
 }
 
-/// For `trunk serve`: builds remote `name` into `dist-remotes/` (which Trunk's post-build hook copies into every
-/// shell build) and mirrors it into the served `dist/`, so the running dev server picks it up at once.
+/// Where `cargo xtask dev` builds remotes (Trunk's post-build hook copies them into every development shell build).
+pub const DEV_REMOTES: &str = "target/dev-remotes";
+/// What `cargo xtask dev` serves (`trunk serve --dist`); `dist/` is only ever written by the release commands.
+pub const DEV_DIST: &str = "target/dev-dist";
+
+/// For `trunk serve`: builds remote `name` into [`DEV_REMOTES`] and mirrors it into the served [`DEV_DIST`], so the
+/// running dev server picks it up at once.
 pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
-    let dev_remotes = root.join("dist-remotes");
+    let dev_remotes = root.join(DEV_REMOTES);
     build_remote(root, name, &dev_remotes)?;
-    let served = root.join("dist");
+    let served = root.join(DEV_DIST);
     let served_remote = served.join("remotes").join(name);
     recreate_dir(&served_remote)?;
     for entry in fs::read_dir(dev_remotes.join("remotes").join(name))? {

@@ -3,6 +3,8 @@
 //! Installs missing tools, builds the remotes, starts the API in dev mode on 127.0.0.1:3000 (seeded SQLite under
 //! `data/`), and runs `trunk serve` on 127.0.0.1:8080, which proxies `/api` to it and rebuilds the shell when the
 //! shell changes. This loop rebuilds a remote when its sources change. Ctrl-C stops every process it started.
+//! Everything it builds goes under `target/` ([`build::DEV_DIST`], [`build::DEV_REMOTES`]); `dist/` stays the
+//! release build's.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -63,7 +65,15 @@ pub fn run(session_mode: &str) -> Result<()> {
     let mut trunk = Trunk(
         Command::new("trunk")
             .current_dir(&root)
-            .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
+            .args([
+                "serve",
+                "--address",
+                "127.0.0.1",
+                "--port",
+                "8080",
+                "--dist",
+                build::DEV_DIST,
+            ])
             .spawn()
             .context("could not start trunk serve")?,
     );

@@ -54,7 +54,8 @@ enum Command {
     BuildRemote {
         /// Remote name: auth, dashboard, orders or admin.
         name: String,
-        /// Build for `trunk serve` instead: into dist-remotes/, mirrored into the dist/ it serves.
+        /// Build for `cargo xtask dev` instead: into target/dev-remotes/, mirrored into the target/dev-dist/ it
+        /// serves (dist/ is left alone).
         #[arg(long)]
         dev: bool,
     },

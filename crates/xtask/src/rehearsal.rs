@@ -19,7 +19,7 @@ use crate::{build, compress, dictionaries, new_remote};
 /// The orders heading before and after the rehearsed release (the journeys look for both).
 pub const ORDERS_HEADING: (&str, &str) = ("\"Your orders\"", "\"Your orders, next release\"");
 /// Directories, at any depth, not copied into the rehearsal workspace (build output, data, packages).
-const NOT_SOURCES: [&str; 6] = ["target", "dist", "dist-remotes", "data", ".git", "node_modules"];
+const NOT_SOURCES: [&str; 5] = ["target", "dist", "data", ".git", "node_modules"];
 
 /// A change to one remote's sources: the next release a team publishes.
 pub struct SourceChange {

@@ -46,11 +46,12 @@ fn moved_since(count: u32) -> bool {
 pub fn FocusAfterNavigation() -> impl IntoView {
     let location = use_location();
     // Someone typing into a field while the new page loads keeps their focus: a move by anyone else ends the search.
-    let _ = window_event_listener(leptos::ev::focusin, |_| {
+    let focus_moves = window_event_listener(leptos::ev::focusin, |_| {
         if !MOVING.with(Cell::get) {
             MOVED_BY_OTHERS.with(|count| count.set(count.get().wrapping_add(1)));
         }
     });
+    on_cleanup(move || focus_moves.remove());
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {

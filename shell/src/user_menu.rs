@@ -1,9 +1,10 @@
 //! The user menu: the signed-in user's name in the header, opening a panel where they choose the interface
 //! language. The choice is saved on the server (`PATCH /api/me`), so it follows them to another browser; the page
-//! switches once the server has agreed, and says so when it could not.
+//! switches once the server has agreed, and says so when it could not. Escape or a click outside closes it.
 
 use leptos::prelude::*;
 use shared_types::Language;
+use wasm_bindgen::JsCast;
 
 use crate::language::use_language;
 use crate::session::use_session;
@@ -19,12 +20,20 @@ pub fn UserMenu() -> impl IntoView {
     let saving = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let name = move || state.with(|state| state.display_name().unwrap_or_default().to_owned());
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    // Closing from inside the menu (Escape, a language chosen) gives focus back to the button that opened it.
+    let close_to_button = move || {
+        open.try_set(false);
+        if let Some(button) = toggle.get_untracked() {
+            let _ = button.focus();
+        }
+    };
     let choose = move |chosen: Language| {
         if saving.get_untracked() {
             return;
         }
         if chosen == language.get_untracked() {
-            open.set(false);
+            close_to_button();
             return;
         }
         saving.set(true);
@@ -34,24 +43,41 @@ pub fn UserMenu() -> impl IntoView {
             saving.try_set(false);
             failed.try_set(!saved);
             if saved {
-                open.try_set(false);
+                close_to_button();
             }
         });
     };
     let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Escape" && open.get_untracked() {
-            open.set(false);
+            close_to_button();
         }
     };
+    // A click anywhere outside the menu closes it, as a person expects of a popup.
+    let menu = NodeRef::<leptos::html::Div>::new();
+    let outside_clicks = window_event_listener(leptos::ev::click, move |event| {
+        let inside = menu.get_untracked().zip(event.target()).is_some_and(|(menu, target)| {
+            target
+                .dyn_ref::<web_sys::Node>()
+                .is_some_and(|node| menu.contains(Some(node)))
+        });
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || outside_clicks.remove());
 
     view! {
-        <div class="user-menu" on:keydown=close_on_escape>
+        <div class="user-menu" node_ref=menu on:keydown=close_on_escape>
             <button
                 type="button"
                 class="quiet user-name"
                 aria-controls="user-menu-panel"
                 aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|open| *open = !*open)
+                node_ref=toggle
+                on:click=move |_| {
+                    failed.set(false);
+                    open.update(|open| *open = !*open);
+                }
             >
                 {name}
             </button>
@@ -68,7 +94,7 @@ pub fn UserMenu() -> impl IntoView {
                                     lang=option.tag()
                                     dir=option.direction()
                                     aria-pressed=move || (language.get() == option).to_string()
-                                    disabled=move || saving.get()
+                                    aria-disabled=move || saving.get().then_some("true")
                                     on:click=move |_| choose(option)
                                 >
                                     {option.native_name()}

@@ -54,6 +54,17 @@ async fn alice_switches_to_arabic_and_it_follows_her_into_a_fresh_browser() -> R
     journey.text("Espresso beans").await?;
     wait_for_document_language(&journey, "en", "ltr").await?;
 
+    let expanded =
+        async || -> Result<Option<String>> { Ok(journey.button("Alice Anderson").await?.attr("aria-expanded").await?) };
+    journey.button("Alice Anderson").await?.click().await?;
+    ensure!(expanded().await?.as_deref() == Some("true"), "the user menu opens");
+    journey
+        .script("document.querySelector('header').click(); return 1;")
+        .await?;
+    ensure!(
+        expanded().await?.as_deref() == Some("false"),
+        "a click outside closes the user menu"
+    );
     journey.button("Alice Anderson").await?.click().await?;
     journey.button("العربية").await?.click().await?;
     wait_for_document_language(&journey, "ar", "rtl").await?;

@@ -1,5 +1,6 @@
 //! `shared_types::json` against `serde_json` on the edges of the format: escapes, surrogate pairs, numbers at the
-//! limits of their types, enums in every shape, unknown fields, and the texts both must refuse.
+//! limits of their types, enums in every shape, unknown fields, and the texts both must refuse; and the nesting
+//! limit that keeps hostile text from exhausting the stack.
 
 use std::collections::BTreeMap;
 
@@ -115,7 +116,7 @@ fn reads_numbers_within_their_types() {
     ] {
         same_reading::<i64>(text);
     }
-    for text in ["1.5", "-0.25e2", "1E-2", "1.", ".5", "3"] {
+    for text in ["1.5", "-0.25e2", "1E-2", "1.", ".5", "3", "1e400"] {
         same_reading::<f64>(text);
     }
 }
@@ -176,4 +177,22 @@ fn errors_say_where_and_what_in_words() {
     assert_eq!(error.to_string(), "invalid type: a number, expected a string");
     let error = json::from_str::<Everything>("{}").unwrap_err();
     assert_eq!(error.to_string(), "missing field `flag`");
+}
+
+#[test]
+fn nesting_stops_at_128_levels() {
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    assert!(json::from_str::<serde::de::IgnoredAny>(&nested(128)).is_ok());
+    // serde_json stops typed values at 128 levels too (it skips unknown values without a limit).
+    assert!(json::from_str::<serde::de::IgnoredAny>(&nested(129)).is_err());
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Known {
+        kept: u32,
+    }
+    let hostile = format!(r#"{{"kept":1,"x":{}}}"#, "[".repeat(100_000));
+    assert!(
+        json::from_str::<Known>(&hostile).is_err(),
+        "deep unknown fields are refused, not a stack overflow"
+    );
+    assert!(json::from_str::<Vec<Vec<u8>>>("[[1],[2,3]]").is_ok());
 }

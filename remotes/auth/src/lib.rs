@@ -8,7 +8,7 @@
 mod text;
 
 use leptos::prelude::*;
-use remote_sdk::{Host, Language, SignInRequest, SignInResult, format_number, use_language};
+use remote_sdk::{Host, Language, SignInRequest, SignInResult, format_number, plural_of, use_language};
 
 use crate::text::text;
 
@@ -45,7 +45,8 @@ impl Outcome {
         match self {
             Outcome::InvalidCredentials => text.invalid_credentials.to_owned(),
             Outcome::TooManyAttempts(seconds) => {
-                (text.too_many_attempts)(&format_number(language, i64::try_from(seconds).unwrap_or(i64::MAX)))
+                let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+                (text.too_many_attempts)(plural_of(language, seconds), &format_number(language, seconds))
             }
             Outcome::Failed => text.failed.to_owned(),
         }

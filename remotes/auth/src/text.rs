@@ -1,7 +1,7 @@
 //! Every visible string of the auth remote, in each language Portico speaks. A struct, not a map: a string missing
 //! from one language is a missing field, so the build fails.
 
-use remote_sdk::Language;
+use remote_sdk::{Language, Plural};
 
 /// The auth remote's strings in one language.
 pub struct Text {
@@ -14,8 +14,8 @@ pub struct Text {
     pub enter_username: &'static str,
     pub enter_password: &'static str,
     pub invalid_credentials: &'static str,
-    /// "Too many attempts", with the seconds to wait already formatted for the language.
-    pub too_many_attempts: fn(&str) -> String,
+    /// "Too many attempts", by the plural category of the seconds to wait, with them formatted for the language.
+    pub too_many_attempts: fn(Plural, &str) -> String,
     pub failed: &'static str,
 }
 
@@ -29,7 +29,7 @@ const ENGLISH: Text = Text {
     enter_username: "Enter your username.",
     enter_password: "Enter your password.",
     invalid_credentials: "The username or password is incorrect. Check them and try again.",
-    too_many_attempts: |seconds| format!("Too many attempts, try again in {seconds} s."),
+    too_many_attempts: |_, seconds| format!("Too many attempts, try again in {seconds} s."),
     failed: "Signing in did not work. Please try again in a moment.",
 };
 
@@ -43,7 +43,15 @@ const ARABIC: Text = Text {
     enter_username: "أدخل اسم المستخدم.",
     enter_password: "أدخل كلمة المرور.",
     invalid_credentials: "اسم المستخدم أو كلمة المرور غير صحيحة. تحقّق منهما وحاول مرة أخرى.",
-    too_many_attempts: |seconds| format!("محاولات كثيرة جدًا، حاول مرة أخرى بعد {seconds} ثانية."),
+    too_many_attempts: |plural, seconds| {
+        let wait = match plural {
+            Plural::One => "ثانية واحدة".to_owned(),
+            Plural::Two => "ثانيتين".to_owned(),
+            Plural::Few => format!("{seconds} ثوانٍ"),
+            Plural::Zero | Plural::Many | Plural::Other => format!("{seconds} ثانية"),
+        };
+        format!("محاولات كثيرة جدًا، حاول مرة أخرى بعد {wait}.")
+    },
     failed: "لم ينجح تسجيل الدخول. يُرجى المحاولة مرة أخرى بعد قليل.",
 };
 

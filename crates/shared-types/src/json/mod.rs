@@ -8,7 +8,10 @@
 //! formatting the value.
 //!
 //! Scope: UTF-8 text in, `String` out; object keys are strings; numbers are read as integers unless the target asks
-//! for a float. Non-finite floats are written as `null`, as `serde_json` does.
+//! for a float; nesting stops at 128 levels (as `serde_json` does for the values it builds; here skipped values
+//! count too, so hostile text cannot exhaust the stack). Floats (none cross Portico's boundaries today) are written
+//! as Rust's shortest round-tripping decimal, which differs from `serde_json`'s text (`1` for `1.0`, no exponent)
+//! but reads back to the same value; non-finite ones are written as `null` and refused when read.
 
 mod read;
 mod write;

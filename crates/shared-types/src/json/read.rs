@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqA
 use super::JsonError;
 
 pub(super) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, JsonError> {
-    let mut reader = Reader { text, at: 0 };
+    let mut reader = Reader { text, at: 0, depth: 0 };
     let value = T::deserialize(&mut reader)?;
     if reader.peek().is_some() {
         return Err(reader.syntax("the end of the text"));
@@ -16,10 +16,16 @@ pub(super) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
     Ok(value)
 }
 
-/// JSON text and the byte offset of the next unread character (always on a character boundary).
+/// How deeply arrays, objects and enum objects may nest, as `serde_json` allows: deeper text is refused before it
+/// can exhaust the stack (a hostile frame could send a hundred thousand `[`).
+const MAX_DEPTH: u16 = 128;
+
+/// JSON text, the byte offset of the next unread character (always on a character boundary), and how many arrays
+/// and objects the reader is inside.
 pub(super) struct Reader<'de> {
     text: &'de str,
     at: usize,
+    depth: u16,
 }
 
 /// An integer as JSON wrote it: serde's visitors check the range of the type they build.
@@ -234,6 +240,19 @@ impl<'de> Reader<'de> {
         Ok(code)
     }
 
+    /// Enters one more array or object, or refuses past [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.syntax("less nesting (at most 128 levels)"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn ascend(&mut self) {
+        self.depth -= 1;
+    }
+
     /// Inside an array or object: true when one more element follows (the comma before it consumed), false once
     /// the closing bracket is consumed.
     fn more(&mut self, close: u8, first: &mut bool) -> Result<bool, JsonError> {
@@ -255,19 +274,23 @@ impl<'de> Reader<'de> {
             Some(b't' | b'f') => self.boolean().map(drop),
             Some(b'"') => self.string().map(drop),
             Some(b'[') => {
+                self.descend()?;
                 self.at += 1;
                 while self.more(b']', &mut first)? {
                     self.skip_value()?;
                 }
+                self.ascend();
                 Ok(())
             }
             Some(b'{') => {
+                self.descend()?;
                 self.at += 1;
                 while self.more(b'}', &mut first)? {
                     self.string()?;
                     self.eat(b':', "a colon")?;
                     self.skip_value()?;
                 }
+                self.ascend();
                 Ok(())
             }
             _ => self.number().map(drop),
@@ -290,14 +313,17 @@ impl<'de> Reader<'de> {
 
     fn visit_float<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, JsonError> {
         let number = self.number()?;
-        let value = number
+        let value: f64 = number
             .parse()
-            .map_err(|_| JsonError::Invalid(format!("the number {number} is out of range")))?;
+            .ok()
+            .filter(|value: &f64| value.is_finite())
+            .ok_or_else(|| JsonError::Invalid(format!("the number {number} is out of range")))?;
         visitor.visit_f64(value)
     }
 
     fn visit_elements<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, JsonError> {
         self.start(b'[', "an array")?;
+        self.descend()?;
         let mut elements = Elements {
             reader: self,
             first: true,
@@ -307,11 +333,13 @@ impl<'de> Reader<'de> {
         if !elements.done && elements.reader.more(b']', &mut false)? {
             return Err(elements.reader.syntax("the end of the array"));
         }
+        self.ascend();
         Ok(value)
     }
 
     fn visit_entries<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, JsonError> {
         self.start(b'{', "an object")?;
+        self.descend()?;
         let mut entries = Entries {
             reader: self,
             first: true,
@@ -321,6 +349,7 @@ impl<'de> Reader<'de> {
         if !entries.done && entries.reader.more(b'}', &mut false)? {
             return Err(entries.reader.syntax("the end of the object"));
         }
+        self.ascend();
         Ok(value)
     }
 }
@@ -460,12 +489,14 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
                 with_value: false,
             }),
             Some(b'{') => {
+                self.descend()?;
                 self.at += 1;
                 let value = visitor.visit_enum(Variant {
                     reader: &mut *self,
                     with_value: true,
                 })?;
                 self.eat(b'}', "the end of the enum's object")?;
+                self.ascend();
                 Ok(value)
             }
             _ => Err(self.unexpected("an enum variant")),

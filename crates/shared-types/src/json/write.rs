@@ -126,10 +126,16 @@ impl<'a> Serializer for Writer<'a> {
     }
 
     fn serialize_f32(self, value: f32) -> Result<(), JsonError> {
-        self.serialize_f64(f64::from(value))
+        if value.is_finite() {
+            let _ = write!(self.out, "{value}");
+        } else {
+            self.out.push_str("null");
+        }
+        Ok(())
     }
 
-    /// Shortest round-tripping decimal; `null` for infinities and NaN, which JSON cannot express.
+    /// The shortest decimal that reads back as `value` (Rust's `Display`: `1` for 1.0 where serde_json writes
+    /// `1.0`, and no exponent); `null` for infinities and NaN, which JSON cannot express.
     fn serialize_f64(self, value: f64) -> Result<(), JsonError> {
         if value.is_finite() {
             let _ = write!(self.out, "{value}");

@@ -81,7 +81,7 @@ pub fn release(
     let target = scratch.join("target");
     seed_target(&build::target_dir(root), &target)?;
     for name in std::iter::once(change.remote).chain(new_remote) {
-        build::build_remote_with_target(&workspace, &target, name, &next)?;
+        build::build_remote_with_target(&workspace, &target, name, &next, build::Speed::Release)?;
         compress::precompress(&next.join("remotes").join(name))?;
         dictionaries::write_variants(&next, &next.join("remotes").join(name))?;
     }

@@ -174,23 +174,11 @@ async fn at_360_pixels_no_page_scrolls_sideways_and_menu_opens_the_navigation() 
 /// Waits until the focused element, followed into a remote's frame, is an `h1` reading `heading`; returns where it
 /// is (`page` or the frame's remote name).
 async fn focused_heading(journey: &Journey, heading: &str) -> Result<String> {
-    const TOP: &str = "const e = document.activeElement; \
-        return { tag: e.tagName, text: e.textContent.trim(), frame: e.tagName === 'IFRAME' ? e.title : null };";
-    const IN_FRAME: &str = "const e = document.activeElement; return { tag: e.tagName, text: e.textContent.trim() };";
     let deadline = std::time::Instant::now() + e2e::PATIENCE;
     loop {
-        let top = journey.script(TOP).await?;
-        let (found, place) = match top["frame"].as_str() {
-            Some(remote) => {
-                crate::isolation::enter_remote_frame(journey, remote).await?;
-                let inside = journey.frame_script(IN_FRAME).await?;
-                journey.browser.enter_parent_frame().await?;
-                (inside, remote.to_owned())
-            }
-            None => (top, "page".to_owned()),
-        };
+        let found = crate::keyboard::focused(journey).await?;
         if found["tag"] == json!("H1") && found["text"] == json!(heading) {
-            return Ok(place);
+            return Ok(found["frame"].as_str().unwrap_or("page").to_owned());
         }
         if std::time::Instant::now() > deadline {
             anyhow::bail!("focus should be on the heading {heading:?}, not on {found}");

@@ -33,7 +33,7 @@ async fn type_text(journey: &Journey, text: &str) -> Result<()> {
 }
 
 /// What has focus: `{frame, tag, id, text}`, followed into a remote's frame (`frame` is its remote, or null).
-async fn focused(journey: &Journey) -> Result<Value> {
+pub async fn focused(journey: &Journey) -> Result<Value> {
     const ACTIVE: &str = "const e = document.activeElement; \
         return { tag: e.tagName, id: e.id, text: e.textContent.trim(), frame: e.tagName === 'IFRAME' ? e.title : null };";
     let top = journey.script(ACTIVE).await?;
@@ -47,7 +47,7 @@ async fn focused(journey: &Journey) -> Result<Value> {
     Ok(inside)
 }
 
-/// Presses Tab (Shift+Tab when `backwards`) until `wanted` has focus, at most `limit` times.
+/// Presses Tab (Shift+Tab when `backwards`) until `wanted` has focus, at most 25 times.
 async fn tab_to(journey: &Journey, backwards: bool, what: &str, wanted: impl Fn(&Value) -> bool) -> Result<()> {
     let chord: &[char] = if backwards { &[SHIFT, TAB] } else { &[TAB] };
     let mut path = Vec::new();

@@ -39,20 +39,20 @@ impl FetchReply {
     }
 }
 
-/// Why a remote's API call produced no data.
+/// Why a remote's API call produced no data. Its `Display` is the English [`DataError::sentence`], for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DataError {
     /// 401: the session has ended. The shell handles it (sign-in again); a remote only stops showing data.
-    #[error("Your session has expired. Sign in again to continue.")]
+    #[error("{}", self.sentence(Language::English))]
     Unauthorized,
     /// 403: the user may not see or do this.
-    #[error("You do not have access to this.")]
+    #[error("{}", self.sentence(Language::English))]
     Forbidden,
     /// 404: nothing here, or nothing the user may know exists.
-    #[error("This was not found.")]
+    #[error("{}", self.sentence(Language::English))]
     NotFound,
     /// Another 4xx answer (for example 422 with field errors); the body is kept for [`DataError::field_errors`].
-    #[error("The server did not accept this request. Check what you entered and try again.")]
+    #[error("{}", self.sentence(Language::English))]
     Rejected {
         /// The HTTP status.
         status: u16,
@@ -60,25 +60,25 @@ pub enum DataError {
         body: String,
     },
     /// 5xx: the server failed.
-    #[error("The server had a problem. Try again in a moment.")]
+    #[error("{}", self.sentence(Language::English))]
     Server {
         /// The HTTP status.
         status: u16,
     },
     /// The request never got an answer.
-    #[error("Portico could not reach the server. Check your connection and try again.")]
+    #[error("{}", self.sentence(Language::English))]
     Network,
     /// The server did not answer in time.
-    #[error("The server took too long to answer. Try again.")]
+    #[error("{}", self.sentence(Language::English))]
     Timeout,
     /// The host refused to send the request.
-    #[error("This request is not allowed: {0}")]
+    #[error("{}", self.sentence(Language::English))]
     Refused(String),
     /// The call is outside this remote's granted capabilities; treated like a 403.
-    #[error("You do not have access to this.")]
+    #[error("{}", self.sentence(Language::English))]
     Denied(String),
     /// The answer (or the host's reply) was not the data expected.
-    #[error("The server answered with data this page cannot read.")]
+    #[error("{}", self.sentence(Language::English))]
     Unreadable(String),
 }
 
@@ -125,8 +125,8 @@ impl DataError {
         )
     }
 
-    /// The sentence a person reads for this failure, in `language` (the `Display` text is the English one, for
-    /// logs). `Refused` keeps the shell's technical reason in English after the translated sentence.
+    /// The sentence a person reads for this failure, in `language`. `Refused` keeps the shell's technical reason in
+    /// English after the translated sentence.
     pub fn sentence(&self, language: Language) -> String {
         let pick = |en: &str, ar: &str| {
             match language {

@@ -100,16 +100,18 @@ fn ensure_axe_core() -> Result<()> {
     if installed.is_some_and(|version| version.starts_with(&format!("{AXE_CORE_VERSION}."))) && axe_core().is_file() {
         return Ok(());
     }
+    npm_install(&format!("axe-core@{AXE_CORE_VERSION}"), "axe-core")
+}
+
+/// Installs the npm `package` (name@version) into [`tools_dir`], saying so first as `what`.
+fn npm_install(package: &str, what: &str) -> Result<()> {
     let dir = tools_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    eprintln!(
-        "Installing axe-core@{AXE_CORE_VERSION} from npm into {}...",
-        dir.display()
-    );
+    eprintln!("Installing {what} from npm {package} into {}...", dir.display());
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&dir)
-        .arg(format!("axe-core@{AXE_CORE_VERSION}")))
+        .arg(package))
 }
 
 fn ensure_wasm_target() -> Result<()> {
@@ -168,16 +170,7 @@ fn ensure_wasm_opt() -> Result<()> {
     if version.contains(&format!("version {BINARYEN_VERSION}")) {
         return Ok(());
     }
-    let dir = tools_dir();
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    eprintln!(
-        "Installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into {}...",
-        dir.display()
-    );
-    run(Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&dir)
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+    npm_install(&format!("binaryen@{BINARYEN_VERSION}"), "wasm-opt")
 }
 
 /// Path of the Chromium binary.

@@ -68,6 +68,10 @@ pub struct Cli {
     /// holds a token).
     #[arg(long, env = "PORTICO_SESSION_MODE", value_enum, default_value_t = SessionMode::Token)]
     pub session_mode: SessionMode,
+    /// Dev mode only: stream this file, which `cargo xtask dev` rewrites after each remote build, to the page at
+    /// `GET /api/dev/builds` (Server-Sent Events), so a development shell swaps rebuilt remotes in place.
+    #[arg(long, env = "PORTICO_DEV_BUILDS", requires = "dev")]
+    pub dev_builds: Option<PathBuf>,
 }
 
 /// How the browser proves a session to the API.
@@ -100,6 +104,8 @@ pub struct Config {
     /// Largest JSON body the API accepts; bigger ones get 413.
     pub max_body_bytes: usize,
     pub session_mode: SessionMode,
+    /// The dev loop's build states to stream (dev mode only).
+    pub dev_builds: Option<PathBuf>,
 }
 
 /// A configuration that cannot work.
@@ -176,6 +182,7 @@ impl Cli {
             login_failure_window: Duration::from_secs(self.login_failure_window),
             max_body_bytes: 16 * 1024,
             session_mode: self.session_mode,
+            dev_builds: self.dev_builds,
         };
         config.validate()?;
         Ok(config)
@@ -221,6 +228,14 @@ mod tests {
         assert!(!parse(&["--dev"]).unwrap().secure_cookies());
         assert!(parse(&["--dev", "--addr", "0.0.0.0:3000"]).unwrap().secure_cookies());
         assert!(parse(&["--addr", "127.0.0.1:3000"]).unwrap().secure_cookies());
+    }
+
+    #[test]
+    fn the_build_stream_needs_dev_mode() {
+        let mut argv = vec!["api", "--dev-builds", "target/dev-builds.json"];
+        assert!(Cli::try_parse_from(&argv).is_err(), "--dev-builds without --dev");
+        argv.push("--dev");
+        assert!(Cli::try_parse_from(&argv).unwrap().into_config().unwrap().dev_builds.is_some());
     }
 
     #[test]

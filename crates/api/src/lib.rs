@@ -11,6 +11,7 @@ pub mod compression_dictionary;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod dev_builds;
 pub mod login_limiter;
 pub mod orders;
 pub mod passwords;

@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = api::Cli::parse().into_config().context("invalid configuration")?;
     let dev = config.dev;
+    let dev_builds = config.dev_builds.clone();
     let (addr, serve) = api::server::prepare(config, shutdown_signal())
         .await
         .context("the API server could not start")?;
@@ -22,6 +23,9 @@ async fn main() -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     if dev {
         tracing::info!("dev mode: demo users alice, bob, carol and dave (password: <name>-password)");
+    }
+    if let Some(path) = dev_builds {
+        tracing::info!("streaming the remote build states in {} at /api/dev/builds", path.display());
     }
     serve.await.context("the API server stopped with an error")?;
     tracing::info!("stopped");

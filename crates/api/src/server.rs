@@ -27,7 +27,7 @@ use crate::security_headers::{add_security_headers, content_security_policy, inl
 use crate::sessions::{RefreshPolicy, SessionStore};
 use crate::state::AppState;
 use crate::tokens::{KeyError, SigningKeys, TokenIssuer};
-use crate::{admin, auth, csrf, orders, static_files};
+use crate::{admin, auth, csrf, dev_builds, orders, static_files};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +183,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/orders", get(orders::list).post(orders::create))
         .route("/orders/{id}", get(orders::get))
         .route("/admin/users", get(admin::users))
+        .route("/dev/builds", get(dev_builds::stream))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes));
 

@@ -7,6 +7,7 @@
 pub mod capability;
 pub mod contract;
 pub mod data;
+pub mod dev_builds;
 pub mod events;
 pub mod frame;
 pub mod host;

@@ -242,3 +242,35 @@ fn frame_messages_keep_their_wire_format() {
         ],
     );
 }
+
+#[test]
+fn dev_build_states_keep_their_wire_format() {
+    use shared_types::dev_builds::{DevBuildFailure, DevBuildOutcome, DevBuilds, DevRemoteBuild, SourceLocation};
+    let manifest: RemoteManifest =
+        serde_json::from_str(&std::fs::read_to_string(golden_path("remote_manifest")).unwrap()).unwrap();
+    check(
+        "dev_builds",
+        &DevBuilds {
+            remotes: vec![
+                DevRemoteBuild {
+                    remote: "orders".into(),
+                    building: true,
+                    outcome: DevBuildOutcome::Built(Box::new(manifest)),
+                },
+                DevRemoteBuild {
+                    remote: "admin".into(),
+                    building: false,
+                    outcome: DevBuildOutcome::Failed(DevBuildFailure {
+                        location: Some(SourceLocation {
+                            file: "remotes/admin/src/lib.rs".into(),
+                            line: 12,
+                            column: 5,
+                        }),
+                        message: "mismatched types".into(),
+                        detail: "error[E0308]: mismatched types".into(),
+                    }),
+                },
+            ],
+        },
+    );
+}

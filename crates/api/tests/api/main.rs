@@ -6,6 +6,7 @@ mod support;
 mod authorization;
 mod cookie_mode;
 mod counters;
+mod dev_builds;
 mod dictionaries;
 mod operations;
 mod profile;

@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::remote_css;
+use crate::{diagnostics, remote_css};
 use shared_types::manifest::{MANIFEST_FILE, is_valid_remote_name};
 use shared_types::{CONTRACT_VERSION, Capabilities, REGISTRY_URL, Registry, RemoteManifest};
 
@@ -98,7 +98,7 @@ pub fn build_shell(root: &Path, dist: &Path) -> Result<()> {
 /// Builds remote `name` and writes its hashed files and `remote.json` to `out/remotes/<name>/`, then records it
 /// in `out/remotes.json`. Nothing else under `out` is touched.
 pub fn build_remote(root: &Path, name: &str, out: &Path) -> Result<()> {
-    build_remote_with_target(root, &target_dir(root), name, out, Speed::Release)
+    build_remote_with_target(root, &target_dir(root), name, out, Speed::Release).map(drop)
 }
 
 /// How a remote is built: for release (the size profile, `wasm-opt`), or for `cargo xtask dev` (cargo's incremental
@@ -113,8 +113,15 @@ pub enum Speed {
 /// [`build_remote`] compiling into `target` (a workspace copy can share the main target directory's dependencies).
 ///
 /// Files of earlier versions stay: they are content-addressed and immutable, so a page that pinned the previous
-/// manifest can still fetch them. Only `remote.json` and the registry entry are replaced.
-pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Path, speed: Speed) -> Result<()> {
+/// manifest can still fetch them. Only `remote.json` and the registry entry are replaced. Returns the manifest
+/// written. A development build that does not compile fails with a [`diagnostics::BuildFailed`].
+pub fn build_remote_with_target(
+    root: &Path,
+    target: &Path,
+    name: &str,
+    out: &Path,
+    speed: Speed,
+) -> Result<RemoteManifest> {
     let known = remote_names(root)?;
     ensure!(
         known.iter().any(|known| known == name),
@@ -129,7 +136,8 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
         Speed::Release => (WASM_PROFILE, WASM_PROFILE),
         Speed::Dev => ("dev", "debug"),
     };
-    let status = Command::new(cargo())
+    let mut cargo_build = Command::new(cargo());
+    cargo_build
         .current_dir(root)
         .args([
             "build",
@@ -140,10 +148,13 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
             "--profile",
             profile,
         ])
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .context("could not run cargo")?;
-    ensure!(status.success(), "cargo build of `{package}` failed ({status})");
+        .env("CARGO_TARGET_DIR", target);
+    if speed == Speed::Dev {
+        diagnostics::run_cargo(cargo_build)?;
+    } else {
+        let status = cargo_build.status().context("could not run cargo")?;
+        ensure!(status.success(), "cargo build of `{package}` failed ({status})");
+    }
     let wasm = target
         .join("wasm32-unknown-unknown")
         .join(profile_dir)
@@ -228,7 +239,7 @@ pub fn build_remote_with_target(root: &Path, target: &Path, name: &str, out: &Pa
     write(&remote_dir.join(MANIFEST_FILE), &manifest_json)?;
     register(out, name, isolated, &capabilities)?;
     println!("  {} and {}", remote_dir.join(&entry_js).display(), entry_wasm);
-    Ok(())
+    Ok(manifest)
 }
 
 /// `remotes/<name>/style.css` scoped to the remote's mount point, written into `staging`; `None` when the remote
@@ -252,9 +263,9 @@ pub const DEV_DIST: &str = "target/dev-dist";
 
 /// For `trunk serve`: builds remote `name` into [`DEV_REMOTES`] and mirrors it into the served [`DEV_DIST`], so the
 /// running dev server picks it up at once.
-pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
+pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<RemoteManifest> {
     let dev_remotes = root.join(DEV_REMOTES);
-    build_remote_with_target(root, &target_dir(root), name, &dev_remotes, Speed::Dev)?;
+    let manifest = build_remote_with_target(root, &target_dir(root), name, &dev_remotes, Speed::Dev)?;
     let served = root.join(DEV_DIST);
     let served_remote = served.join("remotes").join(name);
     recreate_dir(&served_remote)?;
@@ -263,7 +274,8 @@ pub fn build_remote_for_dev(root: &Path, name: &str) -> Result<()> {
         copy(&entry.path(), &served_remote.join(entry.file_name()))?;
     }
     let metadata = package_metadata(root, &format!("remote-{name}"))?;
-    register(&served, name, metadata.isolated, &metadata.capabilities)
+    register(&served, name, metadata.isolated, &metadata.capabilities)?;
+    Ok(manifest)
 }
 
 /// Adds `name` to `out/remotes.json`, keeping every other entry and the registry's trust and grant choices; a remote

@@ -1,8 +1,11 @@
 //! `cargo xtask dev`: the local development loop.
 //!
 //! Installs missing tools, builds the remotes, starts the API in dev mode on 127.0.0.1:3000 (seeded SQLite under
-//! `data/`), and runs `trunk serve` on 127.0.0.1:8080, which proxies `/api` to it and rebuilds the shell when the
-//! shell changes. This loop rebuilds a remote when its sources change. Ctrl-C stops every process it started.
+//! `data/`), and runs `trunk serve` on 127.0.0.1:8080, which proxies `/api` to it, rebuilds the shell when the shell
+//! changes and reloads the page (the session comes back through the refresh cookie). This loop rebuilds a remote
+//! when its sources change, with the dev-speed pipeline, and publishes each remote's build state in
+//! [`DEV_BUILDS_FILE`]; the API streams that file to the page (`--dev-builds`), whose shell swaps the rebuilt remote
+//! in place or shows the compiler's first error over the page. Ctrl-C stops every process it started.
 //! Everything it builds goes under `target/` ([`build::DEV_DIST`], [`build::DEV_REMOTES`]); `dist/` stays the
 //! release build's.
 
@@ -11,15 +14,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
+use shared_types::dev_builds::{DevBuildFailure, DevBuildOutcome, DevBuilds, DevRemoteBuild};
 
 use crate::build;
+use crate::diagnostics::BuildFailed;
 use crate::process::{self, Server, cargo};
 use crate::{tools, workspace_root};
 
 const DEV_URL: &str = "http://127.0.0.1:8080";
+/// Where the loop publishes the remotes' build states for the API to stream.
+pub const DEV_BUILDS_FILE: &str = "target/dev-builds.json";
+/// How often the loop looks for changed sources.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 struct Trunk(Child);
 
@@ -38,17 +47,19 @@ pub fn run(session_mode: &str) -> Result<()> {
     })?;
     let root = workspace_root();
     let remotes = build::remote_names(&root)?;
+    let mut builds = PublishedBuilds::new(root.join(DEV_BUILDS_FILE));
     for name in &remotes {
-        build::build_remote_for_dev(&root, name)?;
+        builds.rebuild(&root, name);
     }
     process::run(cargo().current_dir(&root).args(["build", "--package", "api"]))?;
+    let builds_file = builds.path.to_string_lossy().into_owned();
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
 
     let _api = Server::start_api(
-        &root.join("target/debug/api"),
+        &build::target_dir(&root).join("debug/api"),
         &[
             "--dev",
             "--addr",
@@ -59,6 +70,8 @@ pub fn run(session_mode: &str) -> Result<()> {
             "data/signing-key.pem",
             "--session-mode",
             session_mode,
+            "--dev-builds",
+            &builds_file,
         ],
     )
     .context("the API needs 127.0.0.1:3000 free (Trunk proxies /api there)")?;
@@ -82,14 +95,17 @@ pub fn run(session_mode: &str) -> Result<()> {
     println!(
         "Demo users (password is <name>-password): alice, bob (customers, acme), carol (admin, acme), dave (globex)."
     );
-    println!("Editing a remote rebuilds it; editing the shell rebuilds the shell. Ctrl-C stops everything.\n");
+    println!(
+        "Saving a remote's file swaps the rebuilt remote into the open page; saving the shell's reloads the page. \
+         Ctrl-C stops everything.\n"
+    );
 
     let mut seen = remotes
         .iter()
         .map(|name| (name.as_str(), newest_change(&remote_sources(&root, name))))
         .collect::<HashMap<_, _>>();
     while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(500));
+        std::thread::sleep(WATCH_EVERY);
         if let Some(status) = trunk.0.try_wait()? {
             bail!("trunk serve stopped ({status})");
         }
@@ -98,15 +114,83 @@ pub fn run(session_mode: &str) -> Result<()> {
             let latest = newest_change(&remote_sources(&root, name));
             if latest > seen[name] {
                 seen.insert(name, latest);
-                match build::build_remote_for_dev(&root, name) {
-                    Ok(()) => println!("rebuilt remote `{name}`; reload the page to use it"),
-                    Err(error) => eprintln!("remote `{name}` did not build: {error:#}"),
-                }
+                builds.rebuild(&root, name);
             }
         }
     }
     println!("stopping the API server and trunk");
     Ok(())
+}
+
+/// Each remote's latest build state, kept in a file the API streams to the page.
+struct PublishedBuilds {
+    path: PathBuf,
+    builds: DevBuilds,
+}
+
+impl PublishedBuilds {
+    /// Starts with no builds (a previous session's file is replaced at the first build).
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            builds: DevBuilds::default(),
+        }
+    }
+
+    /// Builds remote `name` for development and publishes that it is building, then how the build ended. A
+    /// failed build leaves the previous one served; its error (the compiler's first, when it is one) is published
+    /// for the page's overlay and printed.
+    fn rebuild(&mut self, root: &Path, name: &str) {
+        if let Some(known) = self.builds.remote(name) {
+            let building = DevRemoteBuild {
+                building: true,
+                ..known.clone()
+            };
+            self.publish(building);
+        }
+        let started = Instant::now();
+        let outcome = match build::build_remote_for_dev(root, name) {
+            Ok(manifest) => {
+                println!(
+                    "built remote `{name}` in {:.1} s; open pages swap it in place",
+                    started.elapsed().as_secs_f64()
+                );
+                DevBuildOutcome::Built(Box::new(manifest))
+            }
+            Err(error) => {
+                eprintln!("remote `{name}` did not build: {error:#}\nopen pages keep its previous build");
+                DevBuildOutcome::Failed(match error.downcast_ref::<BuildFailed>() {
+                    Some(BuildFailed(failure)) => failure.clone(),
+                    None => DevBuildFailure {
+                        location: None,
+                        message: format!("{error:#}"),
+                        detail: String::new(),
+                    },
+                })
+            }
+        };
+        self.publish(DevRemoteBuild {
+            remote: name.to_owned(),
+            building: false,
+            outcome,
+        });
+    }
+
+    /// Records `build` and rewrites the file whole (written aside, then renamed), so a reader never sees half.
+    fn publish(&mut self, build: DevRemoteBuild) {
+        self.builds.record(build);
+        let written = serde_json::to_string(&self.builds)
+            .context("serializing the build states")
+            .and_then(|json| {
+                let aside = self.path.with_extension("json.part");
+                std::fs::write(&aside, json)?;
+                std::fs::rename(&aside, &self.path)?;
+                Ok(())
+            });
+        if let Err(error) = written {
+            eprintln!("could not publish the build states in {}: {error:#}", self.path.display());
+        }
+    }
 }
 
 /// The directories whose changes rebuild remote `name`.

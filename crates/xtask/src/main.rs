@@ -10,6 +10,7 @@ mod build;
 mod compress;
 mod dev;
 mod dev_remote;
+mod diagnostics;
 mod dictionaries;
 mod new_remote;
 mod process;
@@ -130,7 +131,7 @@ fn main() -> Result<()> {
                 wasm: true,
                 browser: false,
             })?;
-            build::build_remote_for_dev(&root, &name)
+            build::build_remote_for_dev(&root, &name).map(drop)
         }
         Command::BuildRemote { name, dev: false } => {
             tools::ensure_all(tools::Needs {

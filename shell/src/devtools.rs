@@ -2,6 +2,8 @@
 //! `dev-tools` feature): remote overrides with their banner, and the `?portico-debug` overlay. In a release build
 //! every function here is an empty stand-in and `<DevTools/>` renders nothing, so none of it ships.
 //!
+//! With `cargo xtask dev`, [`crate::dev_builds`] swaps rebuilt remotes into the page and shows build failures.
+//!
 //! The overlay lists each remote's name, version, contract version, load state, bytes and stage timings, and the
 //! session state. It reads the loader's pinned manifests and a timeline the loader reports to; it never reads a
 //! token (the session state shows only the user's name).
@@ -15,6 +17,7 @@ mod enabled {
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
 
+    pub use crate::dev_builds::{follow_builds, forget_outlet};
     use crate::dev_override::{DEBUG_PARAMETER, OVERRIDE_PARAMETER, Override, apply, parse_override};
     use crate::loader::{granted, pinned_manifests};
     use crate::remote_load::RemoteLoad;
@@ -157,6 +160,7 @@ mod enabled {
                 </div>
             </Show>
             {debug.then(|| view! { <DebugOverlay /> })}
+            <crate::dev_builds::DevBuildStates />
         }
     }
 
@@ -249,6 +253,14 @@ mod enabled {
     /// Release builds keep no timeline.
     #[inline(always)]
     pub fn record(_remote: &str, _state: &RemoteLoad) {}
+
+    /// Release builds follow no dev loop.
+    #[inline(always)]
+    pub fn follow_builds(_id: u64, _remote: &'static str, _reload: RwSignal<u32>, _status: RwSignal<RemoteLoad>) {}
+
+    /// Release builds follow no dev loop.
+    #[inline(always)]
+    pub fn forget_outlet(_id: u64) {}
 
     /// Release builds never override a remote.
     #[inline(always)]

@@ -13,6 +13,8 @@ pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(all(target_arch = "wasm32", any(debug_assertions, feature = "dev-tools")))]
+pub mod dev_builds;
 #[cfg(target_arch = "wasm32")]
 pub mod devtools;
 #[cfg(target_arch = "wasm32")]

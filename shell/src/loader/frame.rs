@@ -79,6 +79,12 @@ impl FramedRemote {
         self.remote == remote && self.runs_for(user_id)
     }
 
+    /// Whether this frame runs `remote`, for whoever.
+    #[cfg(any(debug_assertions, feature = "dev-tools"))]
+    pub fn runs_remote(&self, remote: &str) -> bool {
+        self.remote == remote
+    }
+
     /// Whether this frame was mounted for the user `user_id`.
     pub fn runs_for(&self, user_id: &str) -> bool {
         self.user_id == user_id
@@ -182,6 +188,9 @@ pub async fn mount(
     let _ = iframe.set_attribute("sandbox", "allow-scripts allow-forms");
     let _ = iframe.set_attribute("class", "remote-frame");
     iframe.set_title(remote);
+    // Unseen until the remote mounted: the outlet shows the loading state meanwhile, and a new development build
+    // loading next to the running one (see `dev_builds`) does not show twice.
+    let _ = iframe.style().set_property("visibility", "hidden");
     iframe.set_src(FRAME_DOCUMENT);
     // The shell fetches and verifies the module itself, while the frame starts: its origin's HTTP cache and
     // compression dictionaries apply (a frame's opaque origin has its own, empty ones), and the frame gets the bytes.
@@ -271,7 +280,10 @@ pub async fn mount(
     }
     send(&framed.port, &ToFrame::Mount);
     match next_lifecycle(&waiter, MOUNT_TIMEOUT_MS).await {
-        Some(FromFrame::Mounted) => Ok(framed),
+        Some(FromFrame::Mounted) => {
+            let _ = framed.iframe.style().remove_property("visibility");
+            Ok(framed)
+        }
         Some(FromFrame::Failed { stage, error }) => Err(frame_failure(remote, &stage, error)),
         _ => Err(timeout(shared_types::LoadStage::Mount)),
     }

@@ -582,8 +582,14 @@ pub fn update(remote: &str, handle: &JsValue, context: &str) {
     }
 }
 
+/// `url`'s text, revalidated with the server whatever the HTTP cache holds: the registry and manifests are the
+/// mutable files that name every other (content-addressed) file, and a development server sends no cache headers.
 async fn fetch_text(url: &str) -> Result<String, String> {
-    let response = Request::get(url).send().await.map_err(|error| error.to_string())?;
+    let response = Request::get(url)
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
     if !response.ok() {
         return Err(format!("{url} answered {}", response.status()));
     }

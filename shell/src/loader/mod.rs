@@ -90,6 +90,8 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     let navigate = use_navigate();
     let path_and_query = move || crate::guard::path_and_query(&location.pathname.get(), &location.search.get());
 
+    crate::devtools::follow_builds(outlet, name, attempt, status);
+
     Effect::new(move || {
         attempt.track();
         let Some(element) = container.get() else {
@@ -97,14 +99,19 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         };
         let navigate = navigate.clone();
         let identity = session.identity_untracked();
-        let on_stage: import::StageListener = Rc::new(move |stage| {
+        // Loading again while a remote is mounted happens only for a new development build: the running one stays
+        // on screen until the new one replaces it (or fails).
+        let replacing = with_state(|state| state.has_mounted(outlet));
+        let on_stage: import::StageListener = Rc::new(move |stage: RemoteLoad| {
             crate::devtools::record(name, &stage);
-            status.try_set(stage);
+            if !(replacing && stage.is_loading()) {
+                status.try_set(stage);
+            }
         });
         leptos::task::spawn_local(async move {
             if import::trust_of(name).await == Trust::Isolated {
                 let navigate: Rc<dyn Fn(&str)> = Rc::new(move |path| navigate(path, NavigateOptions::default()));
-                mount_isolated(
+                let mounted = mount_isolated(
                     name,
                     outlet,
                     &identity,
@@ -115,11 +122,15 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     &on_stage,
                 )
                 .await;
+                if !mounted {
+                    retire(outlet, name);
+                }
                 return;
             }
             let module = match import::load_module(name, &identity, on_stage).await {
                 Ok(module) => module,
                 Err(error) => {
+                    retire(outlet, name);
                     refused(name, &error, status, path_and_query);
                     return;
                 }
@@ -127,6 +138,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             if !with_state(|state| state.is_live(outlet)) {
                 return;
             }
+            retire(outlet, name);
             element.set_inner_html("");
             let bridge = bridge::build(
                 name,
@@ -162,6 +174,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     });
 
     on_cleanup(move || {
+        crate::devtools::forget_outlet(outlet);
         match with_state(|state| state.close_outlet(outlet)) {
             Some(MountedRemote::Trusted { handle, styles, .. }) => import::unmount(name, &handle, &styles),
             // While someone is signed in, the frame waits, hidden, for the remote's next mount; otherwise (a
@@ -210,7 +223,32 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
     }
 }
 
-/// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`.
+/// Unmounts what `outlet` has mounted, if anything (the build a new development build replaces).
+fn retire(outlet: u64, remote: &str) {
+    match with_state(|state| state.take_mounted(outlet)) {
+        Some(MountedRemote::Trusted { handle, styles, .. }) => import::unmount(remote, &handle, &styles),
+        Some(MountedRemote::Isolated(frame)) => drop(frame),
+        None => {}
+    }
+}
+
+/// Dev builds only: `manifest` is the newest development build of its remote. Unless this page runs exactly that
+/// build, forgets the version the page pinned (its module, manifest and parked frames), so the remote's next load
+/// takes the new build; `false` when there is nothing to take.
+#[cfg(any(debug_assertions, feature = "dev-tools"))]
+pub fn forget_for_new_build(manifest: &shared_types::RemoteManifest) -> bool {
+    let remote = manifest.name.as_str();
+    let pinned = with_state(|state| state.manifest(remote));
+    if pinned.as_ref() == Some(manifest) {
+        return false;
+    }
+    with_state(|state| state.forget_module(remote));
+    parked_frames::drop_remote(remote);
+    true
+}
+
+/// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`; `false` when
+/// it could not (the outlet then shows why).
 #[allow(clippy::too_many_arguments)]
 async fn mount_isolated(
     remote: &'static str,
@@ -221,14 +259,14 @@ async fn mount_isolated(
     navigate: Rc<dyn Fn(&str)>,
     path_and_query: impl Fn() -> String + Copy + 'static,
     on_stage: &import::StageListener,
-) {
+) -> bool {
     on_stage(RemoteLoad::Fetching);
     let (manifest, manifest_url) = match import::isolated_manifest(remote, identity).await {
         Ok(found) => found,
         Err(error) => {
             let status = |state: RemoteLoad| on_stage(state);
             refused_with(remote, &error, &status, path_and_query);
-            return;
+            return false;
         }
     };
     on_stage(RemoteLoad::Verifying);
@@ -247,7 +285,7 @@ async fn mount_isolated(
         && parked.mount_again(context.clone()).await.is_ok()
     {
         record_mounted(parked);
-        return;
+        return true;
     }
     let mounted = frame::mount(
         remote,
@@ -259,11 +297,15 @@ async fn mount_isolated(
         navigate,
     );
     match mounted.await {
-        Ok(framed) => record_mounted(framed),
+        Ok(framed) => {
+            record_mounted(framed);
+            true
+        }
         Err(error) => {
             with_state(|state| state.unpin_manifest(remote));
             let status = |state: RemoteLoad| on_stage(state);
             refused_with(remote, &error, &status, path_and_query);
+            false
         }
     }
 }

@@ -54,3 +54,15 @@ pub fn drop_all() {
     let parked = PARKED.with(|parked| std::mem::take(&mut *parked.borrow_mut()));
     drop(parked);
 }
+
+/// Drops the parked frames of `remote` (a new build of it replaces the version they hold).
+#[cfg(any(debug_assertions, feature = "dev-tools"))]
+pub fn drop_remote(remote: &str) {
+    let dropped = PARKED.with(|parked| {
+        parked
+            .borrow_mut()
+            .extract_if(.., |frame| frame.runs_remote(remote))
+            .collect::<Vec<_>>()
+    });
+    drop(dropped);
+}

@@ -217,8 +217,18 @@ impl LoaderState {
     /// The outlet left the page: forgets it and hands back what it had mounted, for the caller to unmount.
     pub fn close_outlet(&mut self, outlet: u64) -> Option<MountedRemote> {
         self.live_outlets.retain(|id| *id != outlet);
+        self.take_mounted(outlet)
+    }
+
+    /// Hands back what `outlet` has mounted, for the caller to unmount (before the outlet mounts a new build).
+    pub fn take_mounted(&mut self, outlet: u64) -> Option<MountedRemote> {
         let index = self.mounted.iter().position(|(id, _, _)| *id == outlet)?;
         Some(self.mounted.swap_remove(index).2)
+    }
+
+    /// Whether `outlet` has a remote mounted.
+    pub fn has_mounted(&self, outlet: u64) -> bool {
+        self.mounted.iter().any(|(id, _, _)| *id == outlet)
     }
 
     /// Records `remote`'s effective capabilities.

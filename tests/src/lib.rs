@@ -131,6 +131,20 @@ impl Journey {
         })
     }
 
+    /// A fresh browser against a product someone else serves at `base_url` (a running `cargo xtask dev`); nothing
+    /// else is started, and [`Journey::auth_counts`] is not available.
+    pub async fn attach(base_url: &str) -> Result<Self> {
+        let session = Browser::launch().await?;
+        Ok(Self {
+            browser: session.client.clone(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            site: PathBuf::new(),
+            server: None,
+            session: Some(session),
+            _dirs: (tempfile::tempdir()?, tempfile::tempdir()?),
+        })
+    }
+
     /// Closes the browser and stops the server and the driver.
     pub async fn finish(mut self) -> Result<()> {
         if let Some(session) = self.session.take() {

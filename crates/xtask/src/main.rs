@@ -9,6 +9,8 @@ mod budgets;
 mod build;
 mod compress;
 mod dev;
+mod dev_check;
+mod dev_session;
 mod dev_remote;
 mod diagnostics;
 mod dictionaries;
@@ -47,8 +49,13 @@ enum Command {
         #[arg(long, value_name = "MODE", default_value = "token", value_parser = ["token", "cookie"], conflicts_with = "remote")]
         session_mode: String,
     },
-    /// Install missing tools, then run every check: format, clippy, native and browser tests, budgets, end-to-end.
-    Test,
+    /// Install missing tools, then run every check: format, clippy, native and browser tests, budgets, end-to-end,
+    /// and the dev loop.
+    Test {
+        /// Run only the dev-loop check (`cargo xtask dev` in a copy of the workspace, driven in Chromium).
+        #[arg(long)]
+        dev_loop: bool,
+    },
     /// Write the release product to dist/: the shell, every remote and the registry.
     Build,
     /// Build one remote into dist/remotes/<name>/ and register it, without touching the shell.
@@ -87,8 +94,14 @@ enum BenchTarget {
     Api(bench_api::Options),
 }
 
-/// The workspace root: two levels above this crate's manifest.
+/// Names another copy of the workspace to work on (the dev-loop check runs `xtask dev` in a scratch copy this way).
+pub const WORKSPACE_VARIABLE: &str = "PORTICO_WORKSPACE";
+
+/// The workspace root: [`WORKSPACE_VARIABLE`] when set, else two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
+    if let Some(root) = std::env::var_os(WORKSPACE_VARIABLE) {
+        return PathBuf::from(root);
+    }
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest_dir
         .ancestors()
@@ -116,7 +129,11 @@ fn main() -> Result<()> {
             })?;
             dev_remote::run(&root, &name, &user)
         }
-        Command::Test => test::run_all(),
+        Command::Test { dev_loop: false } => test::run_all(),
+        Command::Test { dev_loop: true } => {
+            tools::ensure_all(tools::Needs::everything())?;
+            dev_check::run(&root)
+        }
         Command::Build => {
             tools::ensure_all(tools::Needs {
                 wasm: true,

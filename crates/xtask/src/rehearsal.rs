@@ -122,7 +122,7 @@ fn seed_target(main: &Path, target: &Path) -> Result<()> {
 }
 
 /// Every file of the workspace except build output, installed packages and version control.
-fn copy_sources(from: &Path, to: &Path) -> Result<()> {
+pub fn copy_sources(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;

@@ -13,7 +13,7 @@
 use anyhow::Result;
 
 use crate::process::{cargo, run};
-use crate::{budgets, build, compress, dictionaries, rehearsal, tools, workspace_root};
+use crate::{budgets, build, compress, dev_check, dictionaries, rehearsal, tools, workspace_root};
 
 /// Crates that only make sense on wasm32, besides the remotes (found under `remotes/`).
 const WASM_CRATES: &[&str] = &["shell", "remote-sdk"];
@@ -103,6 +103,9 @@ pub fn run_all() -> Result<()> {
             .env("CHROMIUM", tools::CHROMIUM)
             .env("AXE_CORE", tools::axe_core()))?;
     }
+
+    step("the dev loop: `cargo xtask dev` in a copy of the workspace, a remote swapped in place, a build error, a shell reload");
+    dev_check::run(&root)?;
 
     eprintln!("\nAll checks passed.");
     Ok(())

@@ -1,0 +1,171 @@
+//! A real `cargo xtask dev` running in a scratch copy of the workspace, for the dev-loop check in `cargo xtask test`
+//! and for `cargo xtask bench dev`: they edit the copy's sources as a developer would, and never the real ones.
+//!
+//! The loop is this very xtask program, started on the copy ([`crate::WORKSPACE_VARIABLE`]). The copy compiles into
+//! its own target directory, [`DEV_LOOP_TARGET`], kept between runs: sharing the main one would leave the copy's
+//! binaries and remote modules where the main workspace's builds look for their own (cargo does not copy a fresh
+//! artifact out again). It also gets the main `dist/`, as the last release build, so a check can see that the dev
+//! loop never writes there. Development uses fixed ports (8080 and 3000): another `cargo xtask dev` must not be
+//! running. Dropping the session stops the whole process group it started.
+
+use std::fs;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use shared_types::dev_builds::{DevBuildOutcome, DevBuilds};
+
+use crate::{build, dev, rehearsal};
+
+/// Where the development server answers.
+pub const DEV_URL: &str = "http://127.0.0.1:8080";
+/// The copy's target directory, under the main one.
+pub const DEV_LOOP_TARGET: &str = "dev-loop-target";
+/// How long the first start may take: on a fresh machine it compiles the copy's crates and the development shell.
+const START_PATIENCE: Duration = Duration::from_secs(20 * 60);
+
+/// A running `cargo xtask dev` in a copy of the workspace.
+pub struct DevSession {
+    /// The copy's root, whose sources a check edits.
+    pub workspace: PathBuf,
+    log: PathBuf,
+    child: Child,
+}
+
+impl DevSession {
+    /// Copies `root`'s sources (and `dist/`, when built) into `scratch/workspace` and starts `cargo xtask dev` there;
+    /// returns once the shell is served and every remote has a first build.
+    pub fn start(root: &Path, scratch: &Path) -> Result<Self> {
+        for port in [8080, 3000] {
+            ensure!(
+                std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+                "127.0.0.1:{port} is in use: stop any running `cargo xtask dev` first"
+            );
+        }
+        if scratch.exists() {
+            fs::remove_dir_all(scratch).with_context(|| format!("could not clear {}", scratch.display()))?;
+        }
+        let workspace = scratch.join("workspace");
+        rehearsal::copy_sources(root, &workspace)?;
+        if root.join("dist").is_dir() {
+            e2e::copy_tree(&root.join("dist"), &workspace.join("dist"))?;
+        }
+        let log = scratch.join("dev.log");
+        let output = fs::File::create(&log)?;
+        eprintln!("starting `cargo xtask dev` in {} (log: {})", workspace.display(), log.display());
+        let child = Command::new(std::env::current_exe().context("this program's path")?)
+            .current_dir(&workspace)
+            .arg("dev")
+            .env(crate::WORKSPACE_VARIABLE, &workspace)
+            .env("CARGO_TARGET_DIR", build::target_dir(root).join(DEV_LOOP_TARGET))
+            .stdin(Stdio::null())
+            .stdout(output.try_clone()?)
+            .stderr(output)
+            .process_group(0)
+            .spawn()
+            .context("could not start `cargo xtask dev`")?;
+        let session = Self { workspace, log, child };
+        session.wait_until_ready()?;
+        Ok(session)
+    }
+
+    fn wait_until_ready(&self) -> Result<()> {
+        let names = build::remote_names(&self.workspace)?;
+        let started = Instant::now();
+        loop {
+            let builds = self.builds();
+            let all_built = names.iter().all(|name| {
+                builds
+                    .remote(name)
+                    .is_some_and(|build| matches!(build.outcome, DevBuildOutcome::Built(_)))
+            });
+            if all_built && shell_served() {
+                eprintln!("`cargo xtask dev` is ready after {:.0} s", started.elapsed().as_secs_f64());
+                return Ok(());
+            }
+            if started.elapsed() > START_PATIENCE {
+                bail!("`cargo xtask dev` was not ready after {} s\n{}", START_PATIENCE.as_secs(), self.log_tail());
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    /// The build states the loop published last.
+    pub fn builds(&self) -> DevBuilds {
+        fs::read_to_string(self.workspace.join(dev::DEV_BUILDS_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Replaces `from` with `to` in the copy's `file`, as saving it in an editor does.
+    pub fn edit(&self, file: &str, from: &str, to: &str) -> Result<()> {
+        let path = self.workspace.join(file);
+        let text = fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
+        ensure!(text.contains(from), "{file} has no {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).with_context(|| format!("could not write {}", path.display()))
+    }
+
+    /// The end of the loop's output, for an error message.
+    pub fn log_tail(&self) -> String {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        format!(
+            "last lines of {}:\n{}",
+            self.log.display(),
+            lines[lines.len().saturating_sub(30)..].join("\n")
+        )
+    }
+
+    /// Stops the loop (Ctrl-C to its process group, as a developer would), and waits until it ended.
+    pub fn stop(mut self) -> Result<()> {
+        self.interrupt();
+        Ok(())
+    }
+
+    fn interrupt(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let kill = |signal: &str| {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+        };
+        kill("-INT");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        kill("-KILL");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for DevSession {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.interrupt();
+        }
+    }
+}
+
+/// Whether the development server serves the shell's page.
+fn shell_served() -> bool {
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", 8080)) else {
+        return false;
+    };
+    use std::io::{Read, Write};
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200") && answer.contains("shell")
+}

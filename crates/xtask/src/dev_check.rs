@@ -1,6 +1,7 @@
 //! The dev-loop check in `cargo xtask test`: a real `cargo xtask dev` in a copy of the workspace
 //! ([`DevSession`]), driven through headless Chromium as a remote team uses it.
 //!
+//! 0. On the sign-in page (a trusted remote, in the shell's document), save a new heading: it shows in place.
 //! 1. Sign in, open Orders (an isolated remote), set a marker on `window` and collect uncaught page errors; save a
 //!    new heading in the copy's orders remote: the new heading shows in place, with the marker still there (no
 //!    reload), the user still signed in, at the same address, with no page error.
@@ -24,6 +25,9 @@ use crate::dev_session::{DEV_URL, DevSession};
 /// The orders remote's string table, and its English heading.
 pub const ORDERS_TEXT: &str = "remotes/orders/src/text.rs";
 pub const ORDERS_HEADING: &str = "heading: \"Your orders\"";
+/// The sign-in remote's string table, and its English heading.
+pub const AUTH_TEXT: &str = "remotes/auth/src/text.rs";
+pub const AUTH_HEADING: &str = "heading: \"Sign in to Portico\"";
 /// The shell's string table, and its English label of the Orders link.
 pub const SHELL_TEXT: &str = "shell/src/text.rs";
 pub const SHELL_ORDERS_LINK: &str = "orders: \"Orders\"";
@@ -65,7 +69,14 @@ async fn check(session: &DevSession) -> Result<()> {
 }
 
 async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
+    // 0. A trusted remote (sign-in, in the shell's document) swaps in place too.
     journey.open("/login").await?;
+    journey.text("Sign in to Portico").await?;
+    journey.script(COLLECT_PAGE_ERRORS).await?;
+    session.edit(AUTH_TEXT, AUTH_HEADING, "heading: \"Sign in to Portico, swapped\"")?;
+    journey.text("Sign in to Portico, swapped").await?;
+    let marker = journey.script("return window.__devLoopMarker || null;").await?;
+    ensure!(marker == "still the same page", "the sign-in page was reloaded");
     journey.sign_in("alice", "alice-password").await?;
     journey.text("Alice Anderson").await?;
     journey.link("Orders").await?.click().await?;

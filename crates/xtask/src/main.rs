@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_api;
+mod bench_dev;
 mod budgets;
 mod build;
 mod compress;
@@ -92,6 +93,9 @@ enum Command {
 enum BenchTarget {
     /// Requests per second and p50/p99 latency of `GET /api/orders` and of sign-in, on loopback.
     Api(bench_api::Options),
+    /// Save → visible in the running page with `cargo xtask dev`, for a remote (swapped in place) and for the shell
+    /// (page reloaded, still signed in): median and maximum of 10 saves each.
+    Dev(bench_dev::Options),
 }
 
 /// Names another copy of the workspace to work on (the dev-loop check runs `xtask dev` in a scratch copy this way).
@@ -171,6 +175,13 @@ fn main() -> Result<()> {
             target: Some(BenchTarget::Api(options)),
             ..
         } => bench_api::run(&options),
+        Command::Bench {
+            target: Some(BenchTarget::Dev(options)),
+            ..
+        } => {
+            tools::ensure_all(tools::Needs::everything())?;
+            bench_dev::run(&options)
+        }
         Command::Bench { target: None, options } => bench::run(&options),
     }
 }

@@ -169,6 +169,29 @@ fn line_of(file: &Path, text: &str) -> Result<usize> {
         .with_context(|| format!("{} has no {text:?}", file.display()))
 }
 
+/// Texts only the dev-loop code of a shell holds: its build-state stream's path and its overlay's heading.
+const DEV_LOOP_MARKS: [&str; 2] = [shared_types::dev_builds::DEV_BUILDS_URL, "Build failed: "];
+
+/// Checks that the release build in `dist` carries nothing of the dev loop: no file outside `remotes/` (the shell's
+/// wasm, its JavaScript and its page) contains [`DEV_LOOP_MARKS`].
+pub fn release_has_no_dev_loop(dist: &Path) -> Result<()> {
+    for path in compress::files_under(dist)? {
+        let relative = path.strip_prefix(dist)?;
+        if relative.starts_with("remotes") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        for mark in DEV_LOOP_MARKS {
+            ensure!(
+                !bytes.windows(mark.len()).any(|window| window == mark.as_bytes()),
+                "the release file {} contains the dev loop's {mark:?}",
+                relative.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// SHA-256 of every file under `dir` (nothing when it does not exist).
 fn hashes(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
@@ -180,4 +203,21 @@ fn hashes(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
         files.insert(path.strip_prefix(dir)?.to_owned(), Sha256::digest(bytes).to_vec());
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_with_dev_loop_code_in_the_shell_is_refused() {
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dist.path().join("remotes/orders")).unwrap();
+        std::fs::write(dist.path().join("shell-0123.wasm"), b"\0asm ... /api/orders ...").unwrap();
+        std::fs::write(dist.path().join("remotes/orders/x.js"), b"/api/dev/builds").unwrap();
+        assert!(release_has_no_dev_loop(dist.path()).is_ok());
+        std::fs::write(dist.path().join("shell-0123.wasm"), b"\0asm ... /api/dev/builds ...").unwrap();
+        let error = release_has_no_dev_loop(dist.path()).unwrap_err().to_string();
+        assert!(error.contains("shell-0123.wasm"), "{error}");
+    }
 }

@@ -63,6 +63,7 @@ pub fn run_all() -> Result<()> {
 
     step("size budgets");
     budgets::check(&dist, &budgets::load(&root.join(budgets::BUDGETS_FILE))?)?;
+    dev_check::release_has_no_dev_loop(&dist)?;
 
     step("a remote team's release, rehearsed with build-remote (the shell must stay byte-identical)");
     let next_release = rehearsal::prepare(&root, &dist)?;

@@ -47,11 +47,15 @@ pub fn forget_outlet(id: u64) {
     OUTLETS.with(|outlets| outlets.borrow_mut().retain(|outlet| outlet.id != id));
 }
 
-/// Takes `remote`'s new build into the page: unless the page already runs this manifest, the loader forgets the
-/// version it pinned, and each outlet that shows the remote mounted (or failed) loads it again. An outlet still
-/// loading finishes with what it started.
-fn take_new_build(manifest: &shared_types::RemoteManifest) {
-    if !crate::loader::forget_for_new_build(manifest) {
+/// Takes a remote's build (`manifest`) into the page when it is new to the page: when the page pinned another
+/// version, or when the dev loop announced something else for this remote earlier in the page's life (another build,
+/// or a failure: an outlet showing an error then loads the fix). The loader forgets the pinned version, and each
+/// outlet that shows the remote mounted (or failed) loads it again; an outlet still loading finishes with what it
+/// started. A build the page already knew is left alone, so an outlet refused for a missing permission is not asked
+/// again at every other remote's build.
+fn take_new_build(manifest: &shared_types::RemoteManifest, announced_otherwise: bool) {
+    let pinned_another = crate::loader::forget_for_new_build(manifest);
+    if !(pinned_another || announced_otherwise) {
         return;
     }
     let reloads: Vec<RwSignal<u32>> = OUTLETS.with(|outlets| {
@@ -87,9 +91,12 @@ pub fn DevBuildStates() -> impl IntoView {
                 leptos::logging::warn!("an unreadable build state from the dev loop was ignored");
                 return;
             };
+            let previous = builds.get_untracked();
+            let first_event = previous.remotes.is_empty();
             for build in &states.remotes {
                 if let DevBuildOutcome::Built(manifest) = &build.outcome {
-                    take_new_build(manifest);
+                    let known = previous.remote(&build.remote).map(|known| &known.outcome);
+                    take_new_build(manifest, !first_event && known != Some(&build.outcome));
                 }
             }
             // A failure hidden with "Hide" shows again when the remote fails anew.

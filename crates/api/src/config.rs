@@ -235,7 +235,14 @@ mod tests {
         let mut argv = vec!["api", "--dev-builds", "target/dev-builds.json"];
         assert!(Cli::try_parse_from(&argv).is_err(), "--dev-builds without --dev");
         argv.push("--dev");
-        assert!(Cli::try_parse_from(&argv).unwrap().into_config().unwrap().dev_builds.is_some());
+        assert!(
+            Cli::try_parse_from(&argv)
+                .unwrap()
+                .into_config()
+                .unwrap()
+                .dev_builds
+                .is_some()
+        );
     }
 
     #[test]

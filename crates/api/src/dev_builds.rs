@@ -48,4 +48,3 @@ async fn read_builds(path: &Path) -> Option<String> {
     let builds: DevBuilds = serde_json::from_str(&text).ok()?;
     serde_json::to_string(&builds).ok()
 }
-

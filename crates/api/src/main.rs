@@ -25,7 +25,10 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!("dev mode: demo users alice, bob, carol and dave (password: <name>-password)");
     }
     if let Some(path) = dev_builds {
-        tracing::info!("streaming the remote build states in {} at /api/dev/builds", path.display());
+        tracing::info!(
+            "streaming the remote build states in {} at /api/dev/builds",
+            path.display()
+        );
     }
     serve.await.context("the API server stopped with an error")?;
     tracing::info!("stopped");

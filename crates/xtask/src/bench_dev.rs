@@ -42,7 +42,10 @@ pub fn run(options: &Options) -> Result<()> {
     let log = session.log_tail();
     session.stop()?;
     let (remote, shell) = measured.map_err(|error| error.context(log))?;
-    println!("\nSave → visible with `cargo xtask dev` ({} saves each, this machine):", options.runs);
+    println!(
+        "\nSave → visible with `cargo xtask dev` ({} saves each, this machine):",
+        options.runs
+    );
     println!("{:<44} {:>10} {:>10} {:>8}", "", "median", "max", "goal");
     report("remote (orders heading, swapped in place)", &remote, REMOTE_GOAL);
     report("shell (Orders link, page reloaded signed in)", &shell, SHELL_GOAL);
@@ -114,7 +117,13 @@ fn report(name: &str, times: &[Duration], goal: Duration) {
         _ => sorted[middle],
     };
     let max = sorted.last().copied().unwrap_or_default();
-    let verdict = if max <= goal { "met" } else if median <= goal { "median met" } else { "missed" };
+    let verdict = if max <= goal {
+        "met"
+    } else if median <= goal {
+        "median met"
+    } else {
+        "missed"
+    };
     println!(
         "{name:<44} {:>8.2} s {:>8.2} s {:>6} s  {verdict}",
         median.as_secs_f64(),

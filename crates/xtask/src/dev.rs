@@ -188,7 +188,10 @@ impl PublishedBuilds {
                 Ok(())
             });
         if let Err(error) = written {
-            eprintln!("could not publish the build states in {}: {error:#}", self.path.display());
+            eprintln!(
+                "could not publish the build states in {}: {error:#}",
+                self.path.display()
+            );
         }
     }
 }

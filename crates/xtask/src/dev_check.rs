@@ -56,8 +56,14 @@ pub fn run(root: &Path) -> Result<()> {
         hashes(&copy_dist)? == copy_before,
         "`cargo xtask dev` changed dist/ (the release build)"
     );
-    ensure!(hashes(&dist)? == dist_before, "the dev-loop check changed the real dist/");
-    eprintln!("dist/ is byte-identical after the dev loop ({} files)", copy_before.len());
+    ensure!(
+        hashes(&dist)? == dist_before,
+        "the dev-loop check changed the real dist/"
+    );
+    eprintln!(
+        "dist/ is byte-identical after the dev loop ({} files)",
+        copy_before.len()
+    );
     Ok(())
 }
 
@@ -88,7 +94,10 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
     let saved = Instant::now();
     session.edit(ORDERS_TEXT, ORDERS_HEADING, "heading: \"Your orders, swapped\"")?;
     journey.text("Your orders, swapped").await?;
-    eprintln!("the orders remote's new heading showed {} ms after saving", saved.elapsed().as_millis());
+    eprintln!(
+        "the orders remote's new heading showed {} ms after saving",
+        saved.elapsed().as_millis()
+    );
     same_page_signed_in(journey, "/orders").await?;
 
     // 2. A compile error shows over the page; the fix swaps in.
@@ -105,8 +114,14 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
     session.edit(ORDERS_TEXT, broken, "heading: \"Your orders, fixed\",")?;
     journey.text("Your orders, fixed").await?;
     let deadline = Instant::now() + e2e::PATIENCE;
-    while journey.exists("//*[@role='alert'][contains(., 'Build failed')]").await? {
-        ensure!(Instant::now() < deadline, "the build-error overlay stayed after the fix");
+    while journey
+        .exists("//*[@role='alert'][contains(., 'Build failed')]")
+        .await?
+    {
+        ensure!(
+            Instant::now() < deadline,
+            "the build-error overlay stayed after the fix"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     same_page_signed_in(journey, "/orders").await?;
@@ -115,7 +130,10 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
     let saved = Instant::now();
     session.edit(SHELL_TEXT, SHELL_ORDERS_LINK, "orders: \"Orders, reloaded\"")?;
     journey.link("Orders, reloaded").await?;
-    eprintln!("the shell's new link showed {} ms after saving", saved.elapsed().as_millis());
+    eprintln!(
+        "the shell's new link showed {} ms after saving",
+        saved.elapsed().as_millis()
+    );
     journey.text("Alice Anderson").await?;
     journey.text("Your orders, fixed").await?;
     ensure!(
@@ -128,7 +146,10 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
 /// The page was neither reloaded nor left, nobody signed out, and nothing threw.
 async fn same_page_signed_in(journey: &Journey, path: &str) -> Result<()> {
     let marker = journey.script("return window.__devLoopMarker || null;").await?;
-    ensure!(marker == "still the same page", "the page was reloaded (its marker is gone)");
+    ensure!(
+        marker == "still the same page",
+        "the page was reloaded (its marker is gone)"
+    );
     ensure!(journey.location().await? == path, "the page left {path}");
     journey.text("Alice Anderson").await.context("no longer signed in")?;
     let errors = journey.script("return window.__pageErrors;").await?;

@@ -54,7 +54,11 @@ impl DevSession {
         }
         let log = scratch.join("dev.log");
         let output = fs::File::create(&log)?;
-        eprintln!("starting `cargo xtask dev` in {} (log: {})", workspace.display(), log.display());
+        eprintln!(
+            "starting `cargo xtask dev` in {} (log: {})",
+            workspace.display(),
+            log.display()
+        );
         let child = Command::new(std::env::current_exe().context("this program's path")?)
             .current_dir(&workspace)
             .arg("dev")
@@ -82,11 +86,18 @@ impl DevSession {
                     .is_some_and(|build| matches!(build.outcome, DevBuildOutcome::Built(_)))
             });
             if all_built && shell_served() {
-                eprintln!("`cargo xtask dev` is ready after {:.0} s", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "`cargo xtask dev` is ready after {:.0} s",
+                    started.elapsed().as_secs_f64()
+                );
                 return Ok(());
             }
             if started.elapsed() > START_PATIENCE {
-                bail!("`cargo xtask dev` was not ready after {} s\n{}", START_PATIENCE.as_secs(), self.log_tail());
+                bail!(
+                    "`cargo xtask dev` was not ready after {} s\n{}",
+                    START_PATIENCE.as_secs(),
+                    self.log_tail()
+                );
             }
             std::thread::sleep(Duration::from_millis(500));
         }

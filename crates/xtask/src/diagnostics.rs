@@ -95,7 +95,9 @@ pub fn run_cargo(mut cargo: Command) -> Result<()> {
 /// The compiler message on one line of cargo's JSON output, if it carries one.
 fn compiler_message(line: &str) -> Option<CompilerMessage> {
     let parsed: CargoMessage = serde_json::from_str(line).ok()?;
-    (parsed.reason == "compiler-message").then_some(parsed.message).flatten()
+    (parsed.reason == "compiler-message")
+        .then_some(parsed.message)
+        .flatten()
 }
 
 /// `message` as a failure for the page, if it is an error that names a place in the sources.
@@ -145,9 +147,16 @@ mod tests {
     fn the_first_error_names_its_file_line_and_message() {
         let message = compiler_message(ERROR_LINE).expect("a compiler message");
         let failure = first_error_of(&message).expect("an error with a place");
-        assert_eq!(failure.location.as_ref().unwrap().to_string(), "remotes/orders/src/text.rs:40:27");
+        assert_eq!(
+            failure.location.as_ref().unwrap().to_string(),
+            "remotes/orders/src/text.rs:40:27"
+        );
         assert_eq!(failure.message, "mismatched types");
-        assert!(failure.detail.starts_with("error[E0308]: mismatched types\n --> remotes/orders"));
+        assert!(
+            failure
+                .detail
+                .starts_with("error[E0308]: mismatched types\n --> remotes/orders")
+        );
         assert_eq!(
             BuildFailed(failure).to_string(),
             "remotes/orders/src/text.rs:40:27: mismatched types"

@@ -105,7 +105,9 @@ pub fn run_all() -> Result<()> {
             .env("AXE_CORE", tools::axe_core()))?;
     }
 
-    step("the dev loop: `cargo xtask dev` in a copy of the workspace, a remote swapped in place, a build error, a shell reload");
+    step(
+        "the dev loop: `cargo xtask dev` in a copy of the workspace, a remote swapped in place, a build error, a shell reload",
+    );
     dev_check::run(&root)?;
 
     eprintln!("\nAll checks passed.");

@@ -233,8 +233,8 @@ fn retire(outlet: u64, remote: &str) {
 }
 
 /// Dev builds only: `manifest` is the newest development build of its remote. Unless this page runs exactly that
-/// build, forgets the version the page pinned (its module, manifest and parked frames), so the remote's next load
-/// takes the new build; `false` when there is nothing to take.
+/// build, forgets what the page holds of the remote (its module, pinned manifest and parked frames), so its next load
+/// takes the new build; `true` when the page had pinned another version.
 #[cfg(any(debug_assertions, feature = "dev-tools"))]
 pub fn forget_for_new_build(manifest: &shared_types::RemoteManifest) -> bool {
     let remote = manifest.name.as_str();
@@ -244,7 +244,7 @@ pub fn forget_for_new_build(manifest: &shared_types::RemoteManifest) -> bool {
     }
     with_state(|state| state.forget_module(remote));
     parked_frames::drop_remote(remote);
-    true
+    pinned.is_some()
 }
 
 /// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`; `false` when

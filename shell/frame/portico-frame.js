@@ -145,24 +145,23 @@ function watchSize() {
   reportSize();
 }
 
-// A navigation brought the user to this remote: its main heading takes focus once it exists (for up to 8 s).
+// A navigation brought the user to this remote: its main heading takes focus once it exists and can take it (for up
+// to 8 s). A frame shown again a moment ago may not be rendered yet, and focus() then does nothing: it is tried again
+// until the heading has focus, unless something else inside the frame got it meanwhile.
 function focusHeading() {
-  const focus = () => {
+  const giveUpAt = Date.now() + 8000;
+  const attempt = () => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement && active.tagName !== "H1") return;
     const heading = root.querySelector("h1");
-    if (!heading) return false;
-    if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
-    heading.focus();
-    return true;
-  };
-  if (focus()) return;
-  const observer = new MutationObserver(() => {
-    if (focus()) {
-      observer.disconnect();
-      clearTimeout(giveUp);
+    if (heading) {
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.focus();
+      if (document.activeElement === heading) return;
     }
-  });
-  const giveUp = setTimeout(() => observer.disconnect(), 8000);
-  observer.observe(root, { childList: true, subtree: true });
+    if (Date.now() < giveUpAt) setTimeout(attempt, 50);
+  };
+  attempt();
 }
 
 function receive(text) {

@@ -201,7 +201,9 @@ async fn after_each_navigation_the_new_pages_main_heading_has_focus() -> Result<
         let order = journey.order_ids_of(ALICE.0).await?[0];
         journey.open("/login").await?;
         journey.sign_in(ALICE.0, ALICE.1).await?;
-        let place = focused_heading(&journey, "Welcome, Alice Anderson").await?;
+        let place = focused_heading(&journey, "Welcome, Alice Anderson")
+            .await
+            .context("after signing in")?;
         ensure!(
             (place == "dashboard") == isolated,
             "the dashboard's heading was focused in {place}"
@@ -211,7 +213,9 @@ async fn after_each_navigation_the_new_pages_main_heading_has_focus() -> Result<
         journey.link(&format!("Order {order}")).await?.click().await?;
         focused_heading(&journey, &format!("Order {order}")).await?;
         journey.link("Dashboard").await?.click().await?;
-        focused_heading(&journey, "Welcome, Alice Anderson").await?;
+        focused_heading(&journey, "Welcome, Alice Anderson")
+            .await
+            .context("back on the dashboard")?;
         journey.finish().await?;
     }
     Ok(())

@@ -158,7 +158,10 @@ async fn next_lifecycle(waiter: &Rc<RefCell<Waiter>>, ms: u32) -> Option<FromFra
     waiter.borrow_mut().message.take()
 }
 
-/// Creates the frame for `remote` inside `element`, loads the manifest's entries in it and mounts the remote.
+/// Creates the frame for `remote` inside `element`, loads the manifest's entries in it and mounts the remote. With
+/// `unseen_until_mounted` (a new development build replacing a running one) the frame stays invisible until the
+/// remote mounted, so the page does not show the remote twice meanwhile.
+#[allow(clippy::too_many_arguments)]
 pub async fn mount(
     remote: &str,
     user_id: &str,
@@ -167,6 +170,7 @@ pub async fn mount(
     element: &web_sys::HtmlElement,
     context: String,
     navigate: Rc<dyn Fn(&str)>,
+    unseen_until_mounted: bool,
 ) -> Result<FramedRemote, LoadError> {
     let timeout = |stage| LoadError::Timeout {
         remote: remote.to_owned(),
@@ -188,9 +192,9 @@ pub async fn mount(
     let _ = iframe.set_attribute("sandbox", "allow-scripts allow-forms");
     let _ = iframe.set_attribute("class", "remote-frame");
     iframe.set_title(remote);
-    // Unseen until the remote mounted: the outlet shows the loading state meanwhile, and a new development build
-    // loading next to the running one (see `dev_builds`) does not show twice.
-    let _ = iframe.style().set_property("visibility", "hidden");
+    if unseen_until_mounted {
+        let _ = iframe.style().set_property("visibility", "hidden");
+    }
     iframe.set_src(FRAME_DOCUMENT);
     // The shell fetches and verifies the module itself, while the frame starts: its origin's HTTP cache and
     // compression dictionaries apply (a frame's opaque origin has its own, empty ones), and the frame gets the bytes.
@@ -281,7 +285,9 @@ pub async fn mount(
     send(&framed.port, &ToFrame::Mount);
     match next_lifecycle(&waiter, MOUNT_TIMEOUT_MS).await {
         Some(FromFrame::Mounted) => {
-            let _ = framed.iframe.style().remove_property("visibility");
+            if unseen_until_mounted {
+                let _ = framed.iframe.style().remove_property("visibility");
+            }
             Ok(framed)
         }
         Some(FromFrame::Failed { stage, error }) => Err(frame_failure(remote, &stage, error)),

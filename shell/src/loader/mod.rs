@@ -120,6 +120,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     navigate,
                     path_and_query,
                     &on_stage,
+                    replacing,
                 )
                 .await;
                 if !mounted {
@@ -248,7 +249,8 @@ pub fn forget_for_new_build(manifest: &shared_types::RemoteManifest) -> bool {
 }
 
 /// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`; `false` when
-/// it could not (the outlet then shows why).
+/// it could not (the outlet then shows why). `replacing`: a new development build takes the place of the running
+/// one, whose frame stays on screen until the new frame mounted.
 #[allow(clippy::too_many_arguments)]
 async fn mount_isolated(
     remote: &'static str,
@@ -259,6 +261,7 @@ async fn mount_isolated(
     navigate: Rc<dyn Fn(&str)>,
     path_and_query: impl Fn() -> String + Copy + 'static,
     on_stage: &import::StageListener,
+    replacing: bool,
 ) -> bool {
     on_stage(RemoteLoad::Fetching);
     let (manifest, manifest_url) = match import::isolated_manifest(remote, identity).await {
@@ -295,6 +298,7 @@ async fn mount_isolated(
         element,
         context,
         navigate,
+        replacing,
     );
     match mounted.await {
         Ok(framed) => {

@@ -47,17 +47,17 @@ pub fn forget_outlet(id: u64) {
     OUTLETS.with(|outlets| outlets.borrow_mut().retain(|outlet| outlet.id != id));
 }
 
-/// Takes a remote's build (`manifest`) into the page when it is new to the page: when the page pinned another
-/// version, or when the dev loop announced something else for this remote earlier in the page's life (another build,
-/// or a failure: an outlet showing an error then loads the fix). The loader forgets the pinned version, and each
-/// outlet that shows the remote mounted (or failed) loads it again; an outlet still loading finishes with what it
-/// started. A build the page already knew is left alone, so an outlet refused for a missing permission is not asked
-/// again at every other remote's build.
+/// Takes a remote's build (`manifest`) into the page. When the page pinned another version, the loader forgets it
+/// and every outlet showing the remote mounted or failed loads the new build (a newer load of an outlet supersedes
+/// an older one still under way). An outlet showing an error also loads a build the page already knew when the dev
+/// loop announced something else for the remote before (`announced_otherwise`: a failure, then the fix). Nothing
+/// happens for a build the page already runs, so an outlet refused for a missing permission is not asked again at
+/// every other remote's build, nor for a remote a developer overrode to another manifest in this browser.
 fn take_new_build(manifest: &shared_types::RemoteManifest, announced_otherwise: bool) {
-    let pinned_another = crate::loader::forget_for_new_build(manifest);
-    if !(pinned_another || announced_otherwise) {
+    if crate::devtools::manifest_override(&manifest.name).is_some() {
         return;
     }
+    let pinned_another = crate::loader::forget_for_new_build(manifest);
     let reloads: Vec<RwSignal<u32>> = OUTLETS.with(|outlets| {
         outlets
             .borrow()
@@ -66,7 +66,11 @@ fn take_new_build(manifest: &shared_types::RemoteManifest, announced_otherwise: 
             .filter(|outlet| {
                 outlet
                     .status
-                    .try_with_untracked(|status| !status.is_loading())
+                    .try_with_untracked(|status| match status {
+                        RemoteLoad::Mounted => pinned_another,
+                        RemoteLoad::Failed { .. } => pinned_another || announced_otherwise,
+                        _ => false,
+                    })
                     .unwrap_or(false)
             })
             .map(|outlet| outlet.reload)

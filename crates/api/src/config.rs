@@ -117,6 +117,9 @@ pub enum ConfigError {
     /// A duration that must be positive was zero.
     #[error("{0} must be greater than zero")]
     ZeroDuration(&'static str),
+    /// `--dev-builds` was given without dev mode.
+    #[error("--dev-builds streams the dev loop's builds and needs --dev")]
+    DevBuildsWithoutDev,
     /// An allowed origin is not of the form `scheme://host[:port]`.
     #[error("`{0}` is not an origin like https://app.example.com")]
     BadOrigin(String),
@@ -146,6 +149,9 @@ impl Config {
             if value.is_zero() {
                 return Err(ConfigError::ZeroDuration(name));
             }
+        }
+        if self.dev_builds.is_some() && !self.dev {
+            return Err(ConfigError::DevBuildsWithoutDev);
         }
         for origin in &self.allowed_origins {
             if !is_origin(origin) {
@@ -235,14 +241,11 @@ mod tests {
         let mut argv = vec!["api", "--dev-builds", "target/dev-builds.json"];
         assert!(Cli::try_parse_from(&argv).is_err(), "--dev-builds without --dev");
         argv.push("--dev");
-        assert!(
-            Cli::try_parse_from(&argv)
-                .unwrap()
-                .into_config()
-                .unwrap()
-                .dev_builds
-                .is_some()
-        );
+        let mut config = Cli::try_parse_from(&argv).unwrap().into_config().unwrap();
+        assert!(config.dev_builds.is_some());
+        // `PORTICO_DEV=false` satisfies clap's `requires`; validation still refuses it.
+        config.dev = false;
+        assert!(matches!(config.validate(), Err(ConfigError::DevBuildsWithoutDev)));
     }
 
     #[test]

@@ -23,20 +23,28 @@ use crate::state::AppState;
 /// How often each connection looks at the file.
 const POLL_EVERY: Duration = Duration::from_millis(100);
 
-/// The event stream, or 404 when the server was not given `--dev-builds`.
+/// The event stream, or 404 unless the server runs in dev mode with `--dev-builds`. It ends when the server shuts
+/// down.
 pub async fn stream(State(state): State<Arc<AppState>>) -> Response {
-    let Some(path) = state.config.dev_builds.clone() else {
+    let Some(path) = state.config.dev_builds.clone().filter(|_| state.config.dev) else {
         return ApiError::NotFound.into_response();
     };
-    let events = futures::stream::unfold((path, None::<String>), |(path, last_sent)| async move {
+    let watch = (path, None::<String>, state.streams_end.clone());
+    let events = futures::stream::unfold(watch, |(path, last_sent, mut end)| async move {
         loop {
+            if *end.borrow() {
+                return None;
+            }
             if let Some(current) = read_builds(&path).await
                 && last_sent.as_ref() != Some(&current)
             {
                 let event = Event::default().data(current.clone());
-                return Some((Ok::<_, Infallible>(event), (path, Some(current))));
+                return Some((Ok::<_, Infallible>(event), (path, Some(current), end)));
             }
-            tokio::time::sleep(POLL_EVERY).await;
+            tokio::select! {
+                _ = tokio::time::sleep(POLL_EVERY) => {}
+                _ = end.changed() => {}
+            }
         }
     });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()

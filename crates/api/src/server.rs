@@ -132,6 +132,12 @@ async fn prepare_with_counters(
         reason: error.to_string(),
     })?;
 
+    // Open event streams end when the server shuts down, or graceful shutdown would wait for the browser to close.
+    let (end_streams, streams_end) = tokio::sync::watch::channel(false);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = end_streams.send(true);
+    };
     let state = Arc::new(AppState {
         tokens: TokenIssuer::new(keys, &config.issuer, &config.audience, config.access_ttl, config.leeway),
         sessions: SessionStore::new(
@@ -146,6 +152,7 @@ async fn prepare_with_counters(
         allowed_origins: allowed_origins(&config, addr),
         content_security_policy: content_security_policy(&csp_scripts),
         auth_counters,
+        streams_end,
         pool,
         config,
     });

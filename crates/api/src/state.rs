@@ -26,4 +26,6 @@ pub struct AppState {
     pub content_security_policy: String,
     /// What refreshes and bearer checks decided so far; shared with [`crate::RunningServer::auth_counters`].
     pub auth_counters: Arc<AuthCounters>,
+    /// Turns `true` when the server shuts down: long-lived responses (the dev build stream) end then.
+    pub streams_end: tokio::sync::watch::Receiver<bool>,
 }

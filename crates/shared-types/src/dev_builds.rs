@@ -4,7 +4,8 @@
 //! started by the loop with `--dev-builds <file>`, streams it to the page as Server-Sent Events at
 //! [`DEV_BUILDS_URL`]. A shell built with dev tools swaps a remote in place when the manifest of its latest build is
 //! not the one the page runs, and shows a build failure over the page until the next successful build. Release
-//! builds of the shell never open this channel, and an API without `--dev-builds` does not serve it.
+//! builds of the shell (without the `dev-tools` feature) never open this channel, and an API without `--dev` and
+//! `--dev-builds` does not serve it.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +54,8 @@ pub struct DevBuildFailure {
 /// A place in the workspace's sources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLocation {
-    /// Relative to the workspace root, with `/` separators.
+    /// As the compiler names it: relative to the workspace root for the workspace's own files (absolute for files
+    /// elsewhere, such as a dependency's), with `/` separators.
     pub file: String,
     /// 1-based.
     pub line: u32,

@@ -19,8 +19,8 @@ use crate::workspace_root;
 #[derive(Debug, Clone, clap::Args)]
 pub struct Options {
     /// Saves measured for the remote, and again for the shell.
-    #[arg(long, default_value_t = 10)]
-    pub runs: usize,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub runs: u16,
 }
 
 /// The goals on this project's 2-core machine.
@@ -52,14 +52,14 @@ pub fn run(options: &Options) -> Result<()> {
     Ok(())
 }
 
-async fn measure(session: &DevSession, journey: &Journey, runs: usize) -> Result<(Vec<Duration>, Vec<Duration>)> {
+async fn measure(session: &DevSession, journey: &Journey, runs: u16) -> Result<(Vec<Duration>, Vec<Duration>)> {
     journey.open("/login").await?;
     journey.sign_in("alice", "alice-password").await?;
     journey.text("Alice Anderson").await?;
     journey.link("Orders").await?.click().await?;
     journey.text("Your orders").await?;
 
-    let mut remote = Vec::with_capacity(runs);
+    let mut remote = Vec::with_capacity(runs.into());
     let mut heading = ORDERS_HEADING.to_owned();
     for run in 1..=runs {
         let text = format!("Your orders, save {run}");
@@ -73,7 +73,7 @@ async fn measure(session: &DevSession, journey: &Journey, runs: usize) -> Result
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
-    let mut shell = Vec::with_capacity(runs);
+    let mut shell = Vec::with_capacity(runs.into());
     let mut label = SHELL_ORDERS_LINK.to_owned();
     for run in 1..=runs {
         let text = format!("Orders {run}");

@@ -24,7 +24,8 @@ use crate::diagnostics::BuildFailed;
 use crate::process::{self, Server, cargo};
 use crate::{tools, workspace_root};
 
-const DEV_URL: &str = "http://127.0.0.1:8080";
+/// Where the development server answers.
+pub const DEV_URL: &str = "http://127.0.0.1:8080";
 /// Where the loop publishes the remotes' build states for the API to stream.
 pub const DEV_BUILDS_FILE: &str = "target/dev-builds.json";
 /// How often the loop looks for changed sources.

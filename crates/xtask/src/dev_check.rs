@@ -17,10 +17,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use e2e::Journey;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use crate::compress;
 use crate::dev_session::{DEV_URL, DevSession};
+use crate::{compress, rehearsal};
 
 /// The orders remote's string table, and its English heading.
 pub const ORDERS_TEXT: &str = "remotes/orders/src/text.rs";
@@ -44,17 +43,19 @@ window.__devLoopMarker = "still the same page";
 pub fn run(root: &Path) -> Result<()> {
     let dist = root.join("dist");
     let dist_before = hashes(&dist)?;
+    // The copy's dist/ is a copy of this one: compared with it afterwards, so the loop's start counts too.
     let session = DevSession::start(root, &root.join("target/dev-loop-check"))?;
     let copy_dist = session.workspace.join("dist");
-    let copy_before = hashes(&copy_dist)?;
     let runtime = tokio::runtime::Runtime::new()?;
     let checked = runtime.block_on(check(&session));
     let log = session.log_tail();
     session.stop()?;
     checked.with_context(|| log)?;
+    let copy_after = hashes(&copy_dist)?;
     ensure!(
-        hashes(&copy_dist)? == copy_before,
-        "`cargo xtask dev` changed dist/ (the release build)"
+        copy_after == dist_before,
+        "`cargo xtask dev` changed dist/ (the release build): {:?}",
+        rehearsal::changed(&dist_before, &copy_after)
     );
     ensure!(
         hashes(&dist)? == dist_before,
@@ -62,9 +63,14 @@ pub fn run(root: &Path) -> Result<()> {
     );
     eprintln!(
         "dist/ is byte-identical after the dev loop ({} files)",
-        copy_before.len()
+        dist_before.len()
     );
     Ok(())
+}
+
+/// SHA-256 of every file under `dir`.
+fn hashes(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
+    rehearsal::file_digests(dir, |_| true)
 }
 
 async fn check(session: &DevSession) -> Result<()> {
@@ -211,19 +217,6 @@ pub fn release_has_no_dev_loop(dist: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// SHA-256 of every file under `dir` (nothing when it does not exist).
-fn hashes(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
-    let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return Ok(files);
-    }
-    for path in compress::files_under(dir)? {
-        let bytes = std::fs::read(&path)?;
-        files.insert(path.strip_prefix(dir)?.to_owned(), Sha256::digest(bytes).to_vec());
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use shared_types::dev_builds::{DevBuildOutcome, DevBuilds};
 
 use crate::{build, dev, rehearsal};
 
-/// Where the development server answers.
-pub const DEV_URL: &str = "http://127.0.0.1:8080";
+pub use crate::dev::DEV_URL;
+
 /// The copy's target directory, under the main one.
 pub const DEV_LOOP_TARGET: &str = "dev-loop-target";
 /// How long the first start may take: on a fresh machine it compiles the copy's crates and the development shell.
@@ -70,16 +70,32 @@ impl DevSession {
             .process_group(0)
             .spawn()
             .context("could not start `cargo xtask dev`")?;
-        let session = Self { workspace, log, child };
+        // The loop runs in its own process group, which a Ctrl-C at the terminal does not reach: pass it on.
+        let group = child.id();
+        let _ = ctrlc::set_handler(move || {
+            stop_group(group);
+            std::process::exit(130);
+        });
+        let mut session = Self { workspace, log, child };
         session.wait_until_ready()?;
         Ok(session)
     }
 
-    fn wait_until_ready(&self) -> Result<()> {
+    fn wait_until_ready(&mut self) -> Result<()> {
         let names = build::remote_names(&self.workspace)?;
         let started = Instant::now();
         loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("`cargo xtask dev` stopped ({status})\n{}", self.log_tail());
+            }
             let builds = self.builds();
+            if let Some((remote, failure)) = builds.failures().next() {
+                bail!(
+                    "remote `{remote}` did not build in the copy: {}\n{}",
+                    failure.message,
+                    self.log_tail()
+                );
+            }
             let all_built = names.iter().all(|name| {
                 builds
                     .remote(name)
@@ -137,14 +153,7 @@ impl DevSession {
     }
 
     fn interrupt(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let kill = |signal: &str| {
-            let _ = Command::new("kill")
-                .args([signal, "--", &group])
-                .stderr(Stdio::null())
-                .status();
-        };
-        kill("-INT");
+        signal_group(self.child.id(), "-INT");
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
@@ -152,7 +161,8 @@ impl DevSession {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        kill("-KILL");
+        // Whatever of the group is left (a build the loop started, a server that did not stop).
+        signal_group(self.child.id(), "-KILL");
         let _ = self.child.wait();
     }
 }
@@ -163,6 +173,21 @@ impl Drop for DevSession {
             self.interrupt();
         }
     }
+}
+
+/// Sends `signal` to every process of the group `group`; a group already gone is fine.
+fn signal_group(group: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .args([signal, "--", &format!("-{group}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Stops the group `group` as [`DevSession::stop`] does, without waiting on its leader (for a Ctrl-C handler).
+fn stop_group(group: u32) {
+    signal_group(group, "-INT");
+    std::thread::sleep(Duration::from_secs(2));
+    signal_group(group, "-KILL");
 }
 
 /// Whether the development server serves the shell's page.

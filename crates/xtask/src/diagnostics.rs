@@ -63,8 +63,7 @@ pub fn run_cargo(mut cargo: Command) -> Result<()> {
     let stdout = child.stdout.take().context("cargo's output")?;
     let mut first_error = None;
     let mut stderr = std::io::stderr();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("reading cargo's output")?;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         match compiler_message(&line) {
             Some(message) => {
                 if let Some(rendered) = &message.rendered {

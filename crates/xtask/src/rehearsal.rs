@@ -142,19 +142,28 @@ pub fn copy_sources(from: &Path, to: &Path) -> Result<()> {
 
 /// SHA-256 of every file that is not a remote's (everything but `remotes/` and `remotes.json`).
 fn shell_files(dist: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
+    file_digests(dist, |relative| {
+        !(relative.starts_with("remotes") || relative.to_str().is_some_and(|name| name.starts_with("remotes.json")))
+    })
+}
+
+/// SHA-256 of every file under `dir` whose path relative to it `keep` accepts (nothing when `dir` does not exist).
+pub fn file_digests(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    for path in compress::files_under(dist)? {
-        let relative = path.strip_prefix(dist)?.to_owned();
-        let remote_owned =
-            relative.starts_with("remotes") || relative.to_str().is_some_and(|name| name.starts_with("remotes.json"));
-        if !remote_owned {
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for path in compress::files_under(dir)? {
+        let relative = path.strip_prefix(dir)?.to_owned();
+        if keep(&relative) {
             files.insert(relative, Sha256::digest(fs::read(&path)?).to_vec());
         }
     }
     Ok(files)
 }
 
-fn changed(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<PathBuf> {
+/// The files that differ between two [`file_digests`]: changed, added or removed.
+pub fn changed(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<PathBuf> {
     before
         .keys()
         .chain(after.keys())

@@ -39,6 +39,8 @@ pub struct FramedRemote {
     remote: String,
     /// The user it was mounted for: a parked frame is mounted again only for the same user.
     user_id: String,
+    /// The digest of the module it runs: a parked frame is mounted again only for the manifest it was loaded from.
+    build: String,
     iframe: web_sys::HtmlIFrameElement,
     port: web_sys::MessagePort,
     waiter: Rc<RefCell<Waiter>>,
@@ -74,13 +76,12 @@ impl FramedRemote {
         );
     }
 
-    /// Whether this frame runs `remote` for the user `user_id`.
-    pub fn runs(&self, remote: &str, user_id: &str) -> bool {
-        self.remote == remote && self.runs_for(user_id)
+    /// Whether this frame runs the build `build` of `remote` for the user `user_id`.
+    pub fn runs(&self, remote: &str, user_id: &str, build: &str) -> bool {
+        self.remote == remote && self.runs_for(user_id) && self.build == build
     }
 
     /// Whether this frame runs `remote`, for whoever.
-    #[cfg(any(debug_assertions, feature = "dev-tools"))]
     pub fn runs_remote(&self, remote: &str) -> bool {
         self.remote == remote
     }
@@ -240,6 +241,7 @@ pub async fn mount(
     let framed = FramedRemote {
         remote: remote.to_owned(),
         user_id: user_id.to_owned(),
+        build: manifest.entry_wasm_integrity.clone(),
         appearance: follow_appearance(&document, &port),
         iframe,
         port,

@@ -29,7 +29,7 @@ pub use frame::ISOLATED_REMOTES;
 pub use import::{LoadError, prefetch, remote_serving};
 pub use parked_frames::drop_all as drop_parked_frames;
 use shared_types::Trust;
-use state::{MountedRemote, RemoteTarget, with_state};
+use state::{LoadTicket, MountedRemote, RemoteTarget, with_state};
 
 /// What `remote` may ask of its host on this page (for the debug overlay).
 pub fn granted(remote: &str) -> shared_types::Capabilities {
@@ -102,6 +102,8 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
         // Loading again while a remote is mounted happens only for a new development build: the running one stays
         // on screen until the new one replaces it (or fails).
         let replacing = with_state(|state| state.has_mounted(outlet));
+        let ticket = with_state(|state| state.begin_load(outlet));
+        let current = move || with_state(|state| state.is_current(ticket));
         let on_stage: import::StageListener = Rc::new(move |stage: RemoteLoad| {
             crate::devtools::record(name, &stage);
             if !(replacing && stage.is_loading()) {
@@ -113,7 +115,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                 let navigate: Rc<dyn Fn(&str)> = Rc::new(move |path| navigate(path, NavigateOptions::default()));
                 let mounted = mount_isolated(
                     name,
-                    outlet,
+                    ticket,
                     &identity,
                     &element,
                     session,
@@ -123,7 +125,7 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
                     replacing,
                 )
                 .await;
-                if !mounted {
+                if !mounted && current() {
                     retire(outlet, name);
                 }
                 return;
@@ -131,12 +133,14 @@ pub fn RemoteOutlet(name: &'static str) -> impl IntoView {
             let module = match import::load_module(name, &identity, on_stage).await {
                 Ok(module) => module,
                 Err(error) => {
-                    retire(outlet, name);
-                    refused(name, &error, status, path_and_query);
+                    if current() {
+                        retire(outlet, name);
+                        refused(name, &error, status, path_and_query);
+                    }
                     return;
                 }
             };
-            if !with_state(|state| state.is_live(outlet)) {
+            if !current() {
                 return;
             }
             retire(outlet, name);
@@ -243,18 +247,21 @@ pub fn forget_for_new_build(manifest: &shared_types::RemoteManifest) -> bool {
     if pinned.as_ref() == Some(manifest) {
         return false;
     }
-    with_state(|state| state.forget_module(remote));
+    with_state(|state| {
+        state.forget_module(remote);
+        state.unpin_registry();
+    });
     parked_frames::drop_remote(remote);
     pinned.is_some()
 }
 
-/// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by `outlet`; `false` when
-/// it could not (the outlet then shows why). `replacing`: a new development build takes the place of the running
+/// Loads `remote` into its own sandboxed frame inside `element` and records it as mounted by the ticket's outlet
+/// while that load is still the outlet's latest; `false` when it could not (the outlet then shows why). `replacing`: a new development build takes the place of the running
 /// one, whose frame stays on screen until the new frame mounted.
 #[allow(clippy::too_many_arguments)]
 async fn mount_isolated(
     remote: &'static str,
-    outlet: u64,
+    ticket: LoadTicket,
     identity: &shared_types::IdentityContext,
     element: &web_sys::HtmlDivElement,
     session: crate::session::SessionStore,
@@ -267,8 +274,10 @@ async fn mount_isolated(
     let (manifest, manifest_url) = match import::isolated_manifest(remote, identity).await {
         Ok(found) => found,
         Err(error) => {
-            let status = |state: RemoteLoad| on_stage(state);
-            refused_with(remote, &error, &status, path_and_query);
+            if with_state(|state| state.is_current(ticket)) {
+                let status = |state: RemoteLoad| on_stage(state);
+                refused_with(remote, &error, &status, path_and_query);
+            }
             return false;
         }
     };
@@ -277,14 +286,14 @@ async fn mount_isolated(
     let context = bridge::context_json(session, untrack(path_and_query));
     // Records a mounted frame, unless its outlet went meanwhile (then the frame is dropped, and removed).
     let record_mounted = |framed: frame::FramedRemote| {
-        if with_state(|state| state.is_live(outlet)) {
+        if with_state(|state| state.is_current(ticket)) {
             crate::focus::claim_for_frame(|| framed.focus_heading());
-            with_state(|state| state.set_mounted(outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
+            with_state(|state| state.set_mounted(ticket.outlet, remote, MountedRemote::Isolated(Rc::new(framed))));
             crate::devtools::record(remote, &RemoteLoad::Mounted);
             on_stage(RemoteLoad::Mounted);
         }
     };
-    if let Some(parked) = parked_frames::take(remote, &identity.user_id)
+    if let Some(parked) = parked_frames::take(remote, &identity.user_id, &manifest.entry_wasm_integrity)
         && parked.mount_again(context.clone()).await.is_ok()
     {
         record_mounted(parked);
@@ -307,8 +316,10 @@ async fn mount_isolated(
         }
         Err(error) => {
             with_state(|state| state.unpin_manifest(remote));
-            let status = |state: RemoteLoad| on_stage(state);
-            refused_with(remote, &error, &status, path_and_query);
+            if with_state(|state| state.is_current(ticket)) {
+                let status = |state: RemoteLoad| on_stage(state);
+                refused_with(remote, &error, &status, path_and_query);
+            }
             false
         }
     }

@@ -34,14 +34,19 @@ pub fn park(frame: FramedRemote) {
     drop(evicted);
 }
 
-/// The parked frame of `remote` for `user_id`, if one waits; frames parked for another user are dropped.
-pub fn take(remote: &str, user_id: &str) -> Option<FramedRemote> {
+/// The parked frame of `remote` for `user_id` running `build` (the module digest of the manifest the page pinned),
+/// if one waits; frames parked for another user, or holding another build of `remote`, are dropped.
+pub fn take(remote: &str, user_id: &str, build: &str) -> Option<FramedRemote> {
     let (found, others) = PARKED.with(|parked| {
         let mut parked = parked.borrow_mut();
-        let others: Vec<_> = parked.extract_if(.., |frame| !frame.runs_for(user_id)).collect();
+        let others: Vec<_> = parked
+            .extract_if(.., |frame| {
+                !frame.runs_for(user_id) || (frame.runs_remote(remote) && !frame.runs(remote, user_id, build))
+            })
+            .collect();
         let found = parked
             .iter()
-            .position(|frame| frame.runs(remote, user_id))
+            .position(|frame| frame.runs(remote, user_id, build))
             .map(|index| parked.remove(index));
         (found, others)
     });

@@ -41,6 +41,13 @@ pub enum MountedRemote {
     Isolated(Rc<FramedRemote>),
 }
 
+/// One load of one outlet (see [`LoaderState::begin_load`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadTicket {
+    pub outlet: u64,
+    load: u32,
+}
+
 /// Where context updates and events for a mounted remote go.
 #[derive(Clone)]
 pub enum RemoteTarget {
@@ -65,8 +72,9 @@ pub struct LoaderState {
     /// Only successful loads are kept, so "Retry" starts afresh.
     modules: Vec<LoadedModule>,
     next_outlet: u64,
-    /// Outlets still on the page; a load that finishes after its outlet is gone must not mount.
-    live_outlets: Vec<u64>,
+    /// Outlets still on the page, each with the number of its latest load; a load that finishes after its outlet is
+    /// gone, or after the outlet started another (a newer development build), must not mount.
+    live_outlets: Vec<(u64, u32)>,
     mounted: Vec<(u64, &'static str, MountedRemote)>,
     /// Each loaded remote's effective capabilities: what its manifest declared and the registry granted.
     grants: Vec<(String, Capabilities)>,
@@ -156,6 +164,12 @@ impl LoaderState {
         self.registry.get_or_insert(registry);
     }
 
+    /// Forgets the pinned registry (a development build may have registered a remote or changed its trust).
+    #[cfg(any(debug_assertions, feature = "dev-tools"))]
+    pub fn unpin_registry(&mut self) {
+        self.registry = None;
+    }
+
     /// The cached code of `remote` and the permissions its manifest requires.
     pub fn module(&self, remote: &str) -> Option<(Vec<String>, RemoteCode)> {
         self.modules
@@ -185,13 +199,25 @@ impl LoaderState {
     /// A new outlet on the page; returns its id.
     pub fn open_outlet(&mut self) -> u64 {
         self.next_outlet += 1;
-        self.live_outlets.push(self.next_outlet);
+        self.live_outlets.push((self.next_outlet, 0));
         self.next_outlet
     }
 
-    /// Whether the outlet is still on the page.
-    pub fn is_live(&self, outlet: u64) -> bool {
-        self.live_outlets.contains(&outlet)
+    /// `outlet` starts a load; only the latest load of an outlet may mount.
+    pub fn begin_load(&mut self, outlet: u64) -> LoadTicket {
+        let load = match self.live_outlets.iter_mut().find(|(id, _)| *id == outlet) {
+            Some((_, load)) => {
+                *load += 1;
+                *load
+            }
+            None => 0,
+        };
+        LoadTicket { outlet, load }
+    }
+
+    /// Whether `ticket`'s outlet is still on the page and has started no later load.
+    pub fn is_current(&self, ticket: LoadTicket) -> bool {
+        self.live_outlets.contains(&(ticket.outlet, ticket.load))
     }
 
     /// Records that `outlet` mounted `remote`.
@@ -216,7 +242,7 @@ impl LoaderState {
 
     /// The outlet left the page: forgets it and hands back what it had mounted, for the caller to unmount.
     pub fn close_outlet(&mut self, outlet: u64) -> Option<MountedRemote> {
-        self.live_outlets.retain(|id| *id != outlet);
+        self.live_outlets.retain(|(id, _)| *id != outlet);
         self.take_mounted(outlet)
     }
 

@@ -56,7 +56,7 @@ async fn the_file_is_streamed_when_read_and_on_every_change() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("builds.json");
     std::fs::write(&file, serde_json::to_string_pretty(&builds("first")).unwrap()).unwrap();
-    let server = TestServer::start_with(|config| config.dev_builds = Some(file.clone())).await;
+    let mut server = TestServer::start_with(|config| config.dev_builds = Some(file.clone())).await;
     let mut response = server.client.get(server.url("/api/dev/builds")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
@@ -73,4 +73,16 @@ async fn the_file_is_streamed_when_read_and_on_every_change() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     std::fs::write(&file, serde_json::to_string(&builds("second")).unwrap()).unwrap();
     assert_eq!(next_event(&mut response, &mut pending).await, builds("second"));
+
+    // An open stream does not hold up a graceful shutdown, and ends with it.
+    let running = server.server.take().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running.stop())
+        .await
+        .expect("the server stopped while a stream was open")
+        .unwrap();
+    let rest = tokio::time::timeout(Duration::from_secs(5), response.chunk()).await;
+    assert!(
+        matches!(rest, Ok(Ok(None)) | Ok(Err(_))),
+        "the stream ended with the server"
+    );
 }

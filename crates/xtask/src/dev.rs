@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
+use shared_types::RemoteManifest;
 use shared_types::dev_builds::{DevBuildFailure, DevBuildOutcome, DevBuilds, DevRemoteBuild};
 
 use crate::build;
@@ -29,7 +30,7 @@ pub const DEV_URL: &str = "http://127.0.0.1:8080";
 /// Where the loop publishes the remotes' build states for the API to stream.
 pub const DEV_BUILDS_FILE: &str = "target/dev-builds.json";
 /// How often the loop looks for changed sources.
-const WATCH_EVERY: Duration = Duration::from_millis(100);
+pub const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 struct Trunk(Child);
 
@@ -50,7 +51,7 @@ pub fn run(session_mode: &str) -> Result<()> {
     let remotes = build::remote_names(&root)?;
     let mut builds = PublishedBuilds::new(root.join(DEV_BUILDS_FILE));
     for name in &remotes {
-        builds.rebuild(&root, name);
+        builds.rebuild(name, || build::build_remote_for_dev(&root, name));
     }
     process::run(cargo().current_dir(&root).args(["build", "--package", "api"]))?;
     let builds_file = builds.path.to_string_lossy().into_owned();
@@ -115,7 +116,7 @@ pub fn run(session_mode: &str) -> Result<()> {
             let latest = newest_change(&remote_sources(&root, name));
             if latest > seen[name] {
                 seen.insert(name, latest);
-                builds.rebuild(&root, name);
+                builds.rebuild(name, || build::build_remote_for_dev(&root, name));
             }
         }
     }
@@ -123,25 +124,31 @@ pub fn run(session_mode: &str) -> Result<()> {
     Ok(())
 }
 
-/// Each remote's latest build state, kept in a file the API streams to the page.
-struct PublishedBuilds {
+/// Each remote's latest build state, kept in a file the API streams to the page (`cargo xtask dev` and its
+/// one-remote harness).
+pub struct PublishedBuilds {
     path: PathBuf,
     builds: DevBuilds,
 }
 
 impl PublishedBuilds {
     /// Starts with no builds (a previous session's file is replaced at the first build).
-    fn new(path: PathBuf) -> Self {
+    pub fn new(path: PathBuf) -> Self {
         Self {
             path,
             builds: DevBuilds::default(),
         }
     }
 
-    /// Builds remote `name` for development and publishes that it is building, then how the build ended. A
-    /// failed build leaves the previous one served; its error (the compiler's first, when it is one) is published
-    /// for the page's overlay and printed.
-    fn rebuild(&mut self, root: &Path, name: &str) {
+    /// The file the states are written to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Builds remote `name` for development with `build` and publishes that it is building, then how the build
+    /// ended. A failed build leaves the previous one served; its error (the compiler's first, when it is one) is
+    /// published for the page's overlay and printed.
+    pub fn rebuild(&mut self, name: &str, build: impl FnOnce() -> Result<RemoteManifest>) {
         if let Some(known) = self.builds.remote(name) {
             let building = DevRemoteBuild {
                 building: true,
@@ -150,7 +157,7 @@ impl PublishedBuilds {
             self.publish(building);
         }
         let started = Instant::now();
-        let outcome = match build::build_remote_for_dev(root, name) {
+        let outcome = match build() {
             Ok(manifest) => {
                 println!(
                     "built remote `{name}` in {:.1} s; open pages swap it in place",

@@ -9,6 +9,7 @@
 //!    save the fix: the overlay goes and the fixed remote shows.
 //! 3. Save a change to the shell: the page reloads with the new shell, still signed in.
 //! 4. After the loop stopped, the copy's `dist/` (the last release build) is byte-identical to before.
+//! 5. The one-remote harness (`cargo xtask dev --remote orders`) on the same copy swaps a saved change in place.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ use serde_json::Value;
 use crate::dev_session::{DEV_URL, DevSession};
 use crate::{compress, rehearsal};
 
+/// Where `cargo xtask dev --remote` serves its harness.
+const HARNESS_URL: &str = "http://127.0.0.1:8090";
 /// The orders remote's string table, and its English heading.
 pub const ORDERS_TEXT: &str = "remotes/orders/src/text.rs";
 pub const ORDERS_HEADING: &str = "heading: \"Your orders\"";
@@ -49,8 +52,16 @@ pub fn run(root: &Path) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let checked = runtime.block_on(check(&session));
     let log = session.log_tail();
+    let workspace = session.workspace.clone();
     session.stop()?;
     checked.with_context(|| log)?;
+
+    let harness = DevSession::start_harness(root, &workspace, "orders", "alice")?;
+    let checked = runtime.block_on(check_harness(&harness));
+    let log = harness.log_tail();
+    harness.stop()?;
+    checked.with_context(|| log)?;
+
     let copy_after = hashes(&copy_dist)?;
     ensure!(
         copy_after == dist_before,
@@ -147,6 +158,27 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
         "the reload did not keep the address"
     );
     Ok(())
+}
+
+/// 5. The one-remote harness (`cargo xtask dev --remote orders --as alice`) swaps a saved change in place too.
+async fn check_harness(harness: &DevSession) -> Result<()> {
+    let journey = Journey::attach(HARNESS_URL).await?;
+    let checked = async {
+        journey.open("/orders").await?;
+        journey.text("Your orders, fixed").await?;
+        journey.text("as Alice Anderson").await?;
+        journey.script(COLLECT_PAGE_ERRORS).await?;
+        harness.edit(
+            ORDERS_TEXT,
+            "heading: \"Your orders, fixed\"",
+            "heading: \"Your orders, in the harness\"",
+        )?;
+        journey.text("Your orders, in the harness").await?;
+        same_page_signed_in(&journey, "/orders").await
+    }
+    .await;
+    journey.finish().await?;
+    checked
 }
 
 /// The page was neither reloaded nor left, nobody signed out, and nothing threw.

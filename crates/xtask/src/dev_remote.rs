@@ -1,22 +1,22 @@
 //! `cargo xtask dev --remote NAME`: one remote on its own, in a small harness page, for a team that does not run
 //! the whole product.
 //!
-//! It builds the remote as `build-remote` does into `target/dev-remote/site/`, writes the harness page next to it,
-//! and serves that directory with the API in dev mode (seeded demo data) on 127.0.0.1:8090. The harness signs in as
-//! the chosen demo user and gives the remote the same host messages the shell gives it (identity context, `fetch`
-//! through the API, navigation), checking its files against their digests. Editing the remote rebuilds it; reload
-//! the page to see the change. Ctrl-C stops the server.
+//! It builds the remote with the dev-speed pipeline into `target/dev-remote/site/`, writes the harness page next to
+//! it, and serves that directory with the API in dev mode (seeded demo data) on 127.0.0.1:8090. The harness signs in
+//! as the chosen demo user and gives the remote the same host messages the shell gives it (identity context, `fetch`
+//! through the API, navigation), checking its files against their digests. Saving the remote's files rebuilds it and
+//! the page swaps the new build in (the build states go to `target/dev-remote/dev-builds.json`, streamed by the API
+//! as in `cargo xtask dev`); a failed build shows its first error over the page. Ctrl-C stops the server.
 
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
 use crate::build;
-use crate::dev::{newest_change, remote_sources};
+use crate::dev::{PublishedBuilds, WATCH_EVERY, newest_change, remote_sources};
 use crate::process::{self, Server, cargo};
 
 /// Where the harness listens.
@@ -25,6 +25,14 @@ const HARNESS_ADDR: &str = "127.0.0.1:8090";
 pub const DEMO_USERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 /// The harness page's script.
 const HARNESS_JS: &str = include_str!("harness/harness.js");
+/// The harness's own rules, after the shell's stylesheet (the API's CSP allows no inline style).
+const HARNESS_CSS: &str = "
+.harness-build-failure { position: fixed; inset-inline: 1rem; inset-block-start: 1rem; z-index: 1000;
+  padding: 1rem 1.25rem; border: 2px solid var(--danger); border-radius: var(--radius); background: var(--surface);
+  color: var(--ink); box-shadow: var(--shadow); }
+.harness-build-failure[hidden] { display: none; }
+.harness-build-failure pre { max-height: 40vh; overflow: auto; white-space: pre-wrap; }
+";
 
 /// Runs remote `name` alone, signed in as `user`.
 pub fn run(root: &Path, name: &str, user: &str) -> Result<()> {
@@ -42,8 +50,12 @@ pub fn run(root: &Path, name: &str, user: &str) -> Result<()> {
     let dir = root.join("target/dev-remote");
     let site = dir.join("site");
     write_harness(root, &site, name, user)?;
-    build::build_remote(root, name, &site)?;
+    let build_into_site =
+        || build::build_remote_with_target(root, &build::target_dir(root), name, &site, build::Speed::Dev);
+    let mut builds = PublishedBuilds::new(dir.join("dev-builds.json"));
+    builds.rebuild(name, build_into_site);
     process::run(cargo().current_dir(root).args(["build", "--package", "api"]))?;
+    let builds_arg = builds.path().to_string_lossy().into_owned();
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -65,6 +77,8 @@ pub fn run(root: &Path, name: &str, user: &str) -> Result<()> {
             &key_arg,
             "--static-dir",
             &site_arg,
+            "--dev-builds",
+            &builds_arg,
         ],
     )
     .with_context(|| format!("the harness needs {HARNESS_ADDR} free"))?;
@@ -72,19 +86,19 @@ pub fn run(root: &Path, name: &str, user: &str) -> Result<()> {
         "\nThe `{name}` remote runs alone at http://{HARNESS_ADDR}{} as {user}.",
         first_route(root, name)?
     );
-    println!("Editing it rebuilds it; reload the page to use the new build. Ctrl-C stops the server.\n");
+    println!(
+        "Saving one of its files swaps the rebuilt remote into the open page (a failed build shows its first error \
+         there). Ctrl-C stops the server.\n"
+    );
 
     let sources = remote_sources(root, name);
     let mut seen = newest_change(&sources);
     while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(500));
+        std::thread::sleep(WATCH_EVERY);
         let latest = newest_change(&sources);
         if latest > seen {
             seen = latest;
-            match build::build_remote(root, name, &site) {
-                Ok(()) => println!("rebuilt remote `{name}`; reload the page to use it"),
-                Err(error) => eprintln!("remote `{name}` did not build: {error:#}"),
-            }
+            builds.rebuild(name, build_into_site);
         }
     }
     println!("stopping the harness");
@@ -114,6 +128,13 @@ fn write_harness(root: &Path, site: &Path, name: &str, user: &str) -> Result<()>
       <span id="harness-path" class="user-name"></span>
       <span id="harness-status" role="status"></span>
     </header>
+    <section id="harness-build-failure" class="harness-build-failure" role="alert" hidden>
+      <h2></h2>
+      <p><code></code></p>
+      <p><strong></strong></p>
+      <pre></pre>
+      <p>The page keeps the previous build until this one builds; saving a fix swaps it in.</p>
+    </section>
     <main class="shell-main"><div class="remote-root" data-remote="{name}"></div></main>
   </body>
 </html>
@@ -121,7 +142,8 @@ fn write_harness(root: &Path, site: &Path, name: &str, user: &str) -> Result<()>
     );
     fs::write(site.join("index.html"), page)?;
     fs::write(site.join("harness.js"), HARNESS_JS)?;
-    fs::copy(root.join("shell/style.css"), site.join("harness.css")).context("could not copy shell/style.css")?;
+    let shell_css = fs::read_to_string(root.join("shell/style.css")).context("could not read shell/style.css")?;
+    fs::write(site.join("harness.css"), shell_css + HARNESS_CSS)?;
     Ok(())
 }
 

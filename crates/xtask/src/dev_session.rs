@@ -12,6 +12,7 @@ use std::fs;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -26,13 +27,18 @@ pub const DEV_LOOP_TARGET: &str = "dev-loop-target";
 /// How long the first start may take: on a fresh machine it compiles the copy's crates and the development shell.
 const START_PATIENCE: Duration = Duration::from_secs(20 * 60);
 
-/// A running `cargo xtask dev` in a copy of the workspace.
+/// A running `cargo xtask dev` (or its one-remote harness) in a copy of the workspace.
 pub struct DevSession {
     /// The copy's root, whose sources a check edits.
     pub workspace: PathBuf,
     log: PathBuf,
     child: Child,
+    /// Where this loop publishes its build states.
+    builds_file: PathBuf,
 }
+
+/// The process group of the loop running now, for the Ctrl-C handler (0: none).
+static RUNNING_GROUP: AtomicU32 = AtomicU32::new(0);
 
 impl DevSession {
     /// Copies `root`'s sources (and `dist/`, when built) into `scratch/workspace` and starts `cargo xtask dev` there;
@@ -52,16 +58,37 @@ impl DevSession {
         if root.join("dist").is_dir() {
             e2e::copy_tree(&root.join("dist"), &workspace.join("dist"))?;
         }
-        let log = scratch.join("dev.log");
+        let names = build::remote_names(&workspace)?;
+        let builds_file = workspace.join(dev::DEV_BUILDS_FILE);
+        let mut session = Self::spawn(root, workspace, scratch.join("dev.log"), &["dev"], builds_file)?;
+        session.wait_until_ready(&names, 8080, "shell")?;
+        Ok(session)
+    }
+
+    /// Starts `cargo xtask dev --remote <remote> --as <user>` (the one-remote harness, on 127.0.0.1:8090) in the
+    /// workspace copy of a session that has stopped; returns once the harness serves its first build.
+    pub fn start_harness(root: &Path, workspace: &Path, remote: &str, user: &str) -> Result<Self> {
+        let log = workspace.with_file_name("harness.log");
+        let builds_file = workspace.join("target/dev-remote/dev-builds.json");
+        let _ = fs::remove_file(&builds_file);
+        let args = ["dev", "--remote", remote, "--as", user];
+        let mut session = Self::spawn(root, workspace.to_owned(), log, &args, builds_file)?;
+        session.wait_until_ready(&[remote.to_owned()], 8090, "harness")?;
+        Ok(session)
+    }
+
+    /// Runs this very program with `args` on `workspace`, in its own process group, output to `log`.
+    fn spawn(root: &Path, workspace: PathBuf, log: PathBuf, args: &[&str], builds_file: PathBuf) -> Result<Self> {
         let output = fs::File::create(&log)?;
         eprintln!(
-            "starting `cargo xtask dev` in {} (log: {})",
+            "starting `cargo xtask {}` in {} (log: {})",
+            args.join(" "),
             workspace.display(),
             log.display()
         );
         let child = Command::new(std::env::current_exe().context("this program's path")?)
             .current_dir(&workspace)
-            .arg("dev")
+            .args(args)
             .env(crate::WORKSPACE_VARIABLE, &workspace)
             .env("CARGO_TARGET_DIR", build::target_dir(root).join(DEV_LOOP_TARGET))
             .stdin(Stdio::null())
@@ -71,22 +98,28 @@ impl DevSession {
             .spawn()
             .context("could not start `cargo xtask dev`")?;
         // The loop runs in its own process group, which a Ctrl-C at the terminal does not reach: pass it on.
-        let group = child.id();
-        let _ = ctrlc::set_handler(move || {
-            stop_group(group);
+        RUNNING_GROUP.store(child.id(), Ordering::SeqCst);
+        let _ = ctrlc::set_handler(|| {
+            let group = RUNNING_GROUP.load(Ordering::SeqCst);
+            if group != 0 {
+                stop_group(group);
+            }
             std::process::exit(130);
         });
-        let mut session = Self { workspace, log, child };
-        session.wait_until_ready()?;
-        Ok(session)
+        Ok(Self {
+            workspace,
+            log,
+            child,
+            builds_file,
+        })
     }
 
-    fn wait_until_ready(&mut self) -> Result<()> {
-        let names = build::remote_names(&self.workspace)?;
+    /// Waits until every one of `remotes` has a first build and `port` serves a page that mentions `page_mark`.
+    fn wait_until_ready(&mut self, remotes: &[String], port: u16, page_mark: &str) -> Result<()> {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait()? {
-                bail!("`cargo xtask dev` stopped ({status})\n{}", self.log_tail());
+                bail!("the dev loop stopped ({status})\n{}", self.log_tail());
             }
             let builds = self.builds();
             if let Some((remote, failure)) = builds.failures().next() {
@@ -96,21 +129,18 @@ impl DevSession {
                     self.log_tail()
                 );
             }
-            let all_built = names.iter().all(|name| {
+            let all_built = remotes.iter().all(|name| {
                 builds
                     .remote(name)
                     .is_some_and(|build| matches!(build.outcome, DevBuildOutcome::Built(_)))
             });
-            if all_built && shell_served() {
-                eprintln!(
-                    "`cargo xtask dev` is ready after {:.0} s",
-                    started.elapsed().as_secs_f64()
-                );
+            if all_built && page_served(port, page_mark) {
+                eprintln!("the dev loop is ready after {:.0} s", started.elapsed().as_secs_f64());
                 return Ok(());
             }
             if started.elapsed() > START_PATIENCE {
                 bail!(
-                    "`cargo xtask dev` was not ready after {} s\n{}",
+                    "the dev loop was not ready after {} s\n{}",
                     START_PATIENCE.as_secs(),
                     self.log_tail()
                 );
@@ -121,7 +151,7 @@ impl DevSession {
 
     /// The build states the loop published last.
     pub fn builds(&self) -> DevBuilds {
-        fs::read_to_string(self.workspace.join(dev::DEV_BUILDS_FILE))
+        fs::read_to_string(&self.builds_file)
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
@@ -153,6 +183,7 @@ impl DevSession {
     }
 
     fn interrupt(&mut self) {
+        let _ = RUNNING_GROUP.compare_exchange(self.child.id(), 0, Ordering::SeqCst, Ordering::SeqCst);
         signal_group(self.child.id(), "-INT");
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -190,18 +221,18 @@ fn stop_group(group: u32) {
     signal_group(group, "-KILL");
 }
 
-/// Whether the development server serves the shell's page.
-fn shell_served() -> bool {
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", 8080)) else {
+/// Whether 127.0.0.1:`port` answers `/` with a page that mentions `mark`.
+fn page_served(port: u16, mark: &str) -> bool {
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return false;
     };
     use std::io::{Read, Write};
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n";
+    let request = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200") && answer.contains("shell")
+    answer.starts_with("HTTP/1.1 200") && answer.contains(mark)
 }

@@ -329,7 +329,9 @@ async fn fetch_and_instantiate(
     }
     let (js_url, wasm_url) = manifest.entry_urls(&manifest_url);
     // The browser's module map remembers a failed URL for the page's lifetime, so each later try of the same remote
-    // uses new URLs (the server ignores the query); "Retry" then works once the cause is fixed, without a reload.
+    // uses new URLs (the server ignores the query); "Retry" then works once the cause is fixed, without a reload. A
+    // new development build swapped in (see `dev_builds`) needs this too: its JS glue is often unchanged (only the
+    // wasm differs), and importing the same URL again would give back the old module, initialised with the old wasm.
     let retry_suffix = match with_state(|state| state.next_try(remote)) {
         0 => String::new(),
         attempt => format!("?attempt={attempt}"),

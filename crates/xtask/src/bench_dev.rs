@@ -59,38 +59,66 @@ async fn measure(session: &DevSession, journey: &Journey, runs: u16) -> Result<(
     journey.link("Orders").await?.click().await?;
     journey.text("Your orders").await?;
 
-    let mut remote = Vec::with_capacity(runs.into());
-    let mut heading = ORDERS_HEADING.to_owned();
-    for run in 1..=runs {
-        let text = format!("Your orders, save {run}");
-        let next = format!("heading: \"{text}\"");
-        let saved = Instant::now();
-        session.edit(ORDERS_TEXT, &heading, &next)?;
-        heading = next;
-        let xpath = format!("//h1[normalize-space(.) = {}]", literal(&text));
-        remote.push(shown(journey, &xpath, saved).await?);
-        eprintln!("remote save {run}: {} ms", remote.last().map_or(0, Duration::as_millis));
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-
-    let mut shell = Vec::with_capacity(runs.into());
-    let mut label = SHELL_ORDERS_LINK.to_owned();
-    for run in 1..=runs {
-        let text = format!("Orders {run}");
-        let next = format!("orders: \"{text}\"");
-        let saved = Instant::now();
-        session.edit(SHELL_TEXT, &label, &next)?;
-        label = next;
-        // The new label is the new shell; the user's name in the header is the session restored.
-        let xpath = format!(
-            "//a[normalize-space(.) = {}][//*[contains(normalize-space(.), 'Alice Anderson')]]",
-            literal(&text)
-        );
-        shell.push(shown(journey, &xpath, saved).await?);
-        eprintln!("shell save {run}: {} ms", shell.last().map_or(0, Duration::as_millis));
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    let remote = repeat(session, journey, runs, &REMOTE_SAVES).await?;
+    let shell = repeat(session, journey, runs, &SHELL_SAVES).await?;
     Ok((remote, shell))
+}
+
+/// One kind of save the bench repeats: a string of a string table, and what shows it on screen.
+struct Saves {
+    what: &'static str,
+    file: &'static str,
+    /// The string's line as the workspace has it.
+    original: &'static str,
+    /// The string's line and its visible text for save number `n`.
+    saved: fn(u16) -> (String, String),
+    /// The element (XPath) that shows `text` on screen.
+    shown_by: fn(&str) -> String,
+}
+
+const REMOTE_SAVES: Saves = Saves {
+    what: "remote",
+    file: ORDERS_TEXT,
+    original: ORDERS_HEADING,
+    saved: |n| {
+        let text = format!("Your orders, save {n}");
+        (format!("heading: \"{text}\""), text)
+    },
+    shown_by: |text| format!("//h1[normalize-space(.) = {}]", literal(text)),
+};
+
+const SHELL_SAVES: Saves = Saves {
+    what: "shell",
+    file: SHELL_TEXT,
+    original: SHELL_ORDERS_LINK,
+    saved: |n| {
+        let text = format!("Orders {n}");
+        (format!("orders: \"{text}\""), text)
+    },
+    // The new label is the new shell; the user's name in the header is the session restored.
+    shown_by: |text| {
+        format!(
+            "//a[normalize-space(.) = {}][//*[contains(normalize-space(.), 'Alice Anderson')]]",
+            literal(text)
+        )
+    },
+};
+
+/// Saves `saves` `runs` times, each time timing save → shown.
+async fn repeat(session: &DevSession, journey: &Journey, runs: u16, saves: &Saves) -> Result<Vec<Duration>> {
+    let mut times = Vec::with_capacity(runs.into());
+    let mut line = saves.original.to_owned();
+    for run in 1..=runs {
+        let (next, text) = (saves.saved)(run);
+        let saved = Instant::now();
+        session.edit(saves.file, &line, &next)?;
+        line = next;
+        let time = shown(journey, &(saves.shown_by)(&text), saved).await?;
+        eprintln!("{} save {run}: {} ms", saves.what, time.as_millis());
+        times.push(time);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Ok(times)
 }
 
 /// The time from `saved` until an element matching `xpath` is on screen (looked for every 20 ms; a page that is

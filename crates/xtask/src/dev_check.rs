@@ -111,10 +111,7 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
     let saved = Instant::now();
     session.edit(ORDERS_TEXT, ORDERS_HEADING, "heading: \"Your orders, swapped\"")?;
     journey.text("Your orders, swapped").await?;
-    eprintln!(
-        "the orders remote's new heading showed {} ms after saving",
-        saved.elapsed().as_millis()
-    );
+    report_since(saved, "the orders remote's new heading");
     same_page_signed_in(journey, "/orders").await?;
 
     // 2. A compile error shows over the page; the fix swaps in.
@@ -147,10 +144,7 @@ async fn steps(session: &DevSession, journey: &Journey) -> Result<()> {
     let saved = Instant::now();
     session.edit(SHELL_TEXT, SHELL_ORDERS_LINK, "orders: \"Orders, reloaded\"")?;
     journey.link("Orders, reloaded").await?;
-    eprintln!(
-        "the shell's new link showed {} ms after saving",
-        saved.elapsed().as_millis()
-    );
+    report_since(saved, "the shell's new link");
     journey.text("Alice Anderson").await?;
     journey.text("Your orders, fixed").await?;
     ensure!(
@@ -179,6 +173,11 @@ async fn check_harness(harness: &DevSession) -> Result<()> {
     .await;
     journey.finish().await?;
     checked
+}
+
+/// Says how long after the save `saved` the change `what` showed (for the log; the bench measures).
+fn report_since(saved: Instant, what: &str) {
+    eprintln!("{what} showed {} ms after saving", saved.elapsed().as_millis());
 }
 
 /// The page was neither reloaded nor left, nobody signed out, and nothing threw.

@@ -190,6 +190,9 @@ impl PublishedBuilds {
         let written = serde_json::to_string(&self.builds)
             .context("serializing the build states")
             .and_then(|json| {
+                if let Some(dir) = self.path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
                 let aside = self.path.with_extension("json.part");
                 std::fs::write(&aside, json)?;
                 std::fs::rename(&aside, &self.path)?;

@@ -65,16 +65,24 @@ async fn the_dark_theme_chosen_with_the_toggle_shows_from_the_first_paint_after_
         "the toggle switches at once"
     );
 
-    journey.open("/login").await?;
-    journey.field("Username").await?;
-    let first = journey.script("return window.__first_paint || null;").await?;
-    ensure!(
-        first["theme"] == json!("dark") && first["background"] == json!(DARK_PAGE),
-        "the first paint after a reload should already be dark: {first}"
-    );
+    // A busy machine may run the first animation frame only after the shell mounted, which proves nothing (the
+    // shell applies the theme too): such a load is repeated, a few times at most.
+    let mut first = Value::Null;
+    for _ in 0..3 {
+        journey.open("/login").await?;
+        journey.field("Username").await?;
+        first = journey.script("return window.__first_paint || null;").await?;
+        if first["mounted"] == json!(false) {
+            break;
+        }
+    }
     ensure!(
         first["mounted"] == json!(false),
         "measured before the shell mounted: {first}"
+    );
+    ensure!(
+        first["theme"] == json!("dark") && first["background"] == json!(DARK_PAGE),
+        "the first paint after a reload should already be dark: {first}"
     );
     ensure!(
         page_background(&journey).await? == json!(DARK_PAGE),
